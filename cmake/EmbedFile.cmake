@@ -1,5 +1,5 @@
 # dd_embed_file(<input> <output.c> <symbol>): makes a C file that defines
-#   const char <symbol>[];  const unsigned long <symbol>_len;
+#   const unsigned char <symbol>[];  const unsigned long <symbol>_len;
 # holding the bytes of <input>, so data files (service models) ship inside
 # the binary and are still edited as data.
 function(dd_embed_file input output symbol)

@@ -5,5 +5,5 @@ math(EXPR len "${hexlen} / 2")
 string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
 string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){32})" "\\1\n" bytes "${bytes}")
 file(WRITE ${OUTPUT} "/* Generated from ${INPUT} by cmake/EmbedFileRun.cmake. */\n"
-     "const char ${SYMBOL}[] = {\n${bytes}0x00};\n"
+     "const unsigned char ${SYMBOL}[] = {\n${bytes}0x00};\n"
      "const unsigned long ${SYMBOL}_len = ${len};\n")

@@ -57,6 +57,14 @@ static json_t *ref_shape(const struct dd_aws_model *m, json_t *ref)
     return dd_aws_model_shape(m, json_string_value(json_object_get(ref, "shape")));
 }
 
+/* The serialised name a reference gives: its own locationName, else the one
+ * its shape carries (TagMap is "Tag" wherever it is used), else NULL. */
+static const char *ref_loc(const struct dd_aws_model *m, json_t *ref)
+{
+    const char *ln = loc_name(ref);
+    return ln ? ln : loc_name(ref_shape(m, ref));
+}
+
 /* Distinct N of "<base>.N" or "<base>.N.<anything>" keys, ascending. Caller frees *out. */
 static int collect_indices(const struct dd_form *f, const char *base, long **out, size_t *n)
 {
@@ -187,7 +195,7 @@ static int decode_struct(struct qdec *q, json_t *shape, const char *prefix, int 
     json_t *mref;
     json_object_foreach(json_object_get(shape, "members"), name, mref)
     {
-        const char *ln = loc_name(mref);
+        const char *ln = ref_loc(q->m, mref);
         char *mp = join(prefix, ln ? ln : name);
         if (!mp) {
             json_decref(obj);
@@ -217,7 +225,7 @@ static int decode_list(struct qdec *q, json_t *shape, json_t *ref, const char *p
                        json_t **out)
 {
     json_t *mref = json_object_get(shape, "member");
-    const char *mloc = loc_name(mref);
+    const char *mloc = ref_loc(q->m, mref);
     char *base;
     if (is_flattened(shape, ref)) {
         const char *dot = strrchr(prefix, '.');
@@ -413,7 +421,7 @@ static int encode_struct(const struct dd_aws_model *m, struct dd_xml *x, json_t 
         json_t *mv = json_object_get(v, mname);
         if (!mv || json_is_null(mv))
             continue;
-        const char *ln = loc_name(mref);
+        const char *ln = ref_loc(m, mref);
         encode(m, x, ref_shape(m, mref), mref, ln ? ln : mname, mv, depth + 1);
     }
     return name ? dd_xml_close(x) : x->err;
@@ -426,7 +434,7 @@ static int encode_list(const struct dd_aws_model *m, struct dd_xml *x, json_t *s
         return DD_OK;
     json_t *mref = json_object_get(shape, "member");
     json_t *mshape = ref_shape(m, mref);
-    const char *mloc = loc_name(mref);
+    const char *mloc = ref_loc(m, mref);
     size_t i;
     json_t *item;
     if (is_flattened(shape, ref)) {

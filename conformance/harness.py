@@ -15,6 +15,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -88,8 +89,11 @@ class Daemon:
         deadline = time.monotonic() + READY_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                rc = self.proc.returncode
+                self.proc = None
+                self._log.close()
                 raise RuntimeError("%s exited with %s before it was ready:\n%s"
-                                   % (self.name, self.proc.returncode, self.log()))
+                                   % (self.name, rc, self.log()))
             try:
                 with open(self.ready_file) as f:
                     self.ready = json.load(f)
@@ -97,7 +101,10 @@ class Daemon:
             except (FileNotFoundError, json.JSONDecodeError):
                 time.sleep(0.01)
         else:
-            self.kill()
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+            self._log.close()
             raise RuntimeError("%s was not ready within %.0f s:\n%s"
                                % (self.name, READY_TIMEOUT_S, self.log()))
         self.port = self.ready["port"]
@@ -142,10 +149,23 @@ class Daemon:
 
     def close(self):
         if self.proc is not None:
+            died = self.proc.poll()
+            if died is not None and died != 0:
+                # It ended on its own: show why (a sanitizer report, an abort) before
+                # the temporary directory with its log goes away.
+                print("\n--- %s exited with %s; its log:\n%s" % (self.name, died, self.log()),
+                      file=sys.stderr)
             try:
-                self.stop()
-            except RuntimeError:
-                pass
+                rc = self.stop()
+            except RuntimeError as e:
+                self._tmp.cleanup()
+                raise e
+            if rc != 0:
+                log = self.log()
+                self._tmp.cleanup()
+                # A leak or sanitizer report at exit, or an unclean stop, fails the test run.
+                raise RuntimeError("%s exited with %s at the end of the test:\n%s"
+                                   % (self.name, rc, log))
         self._tmp.cleanup()
 
     def __enter__(self):

@@ -82,6 +82,10 @@ static void test_decode_maps_and_tags(void **state)
                  "&Attribute.2.Name=DelaySeconds&Attribute.2.Value=1&Tag.1.Key=k&Tag.1.Value=v",
                  "{\"QueueName\":\"q\",\"Attributes\":{\"VisibilityTimeout\":\"5\","
                  "\"DelaySeconds\":\"1\"},\"tags\":{\"k\":\"v\"}}");
+    /* TagMap carries its serialised name "Tag" on the shape, not the reference. */
+    check_decode(*state, "TagQueue",
+                 "QueueUrl=u&Tag.1.Key=k&Tag.1.Value=v&Tag.2.Key=x&Tag.2.Value=",
+                 "{\"QueueUrl\":\"u\",\"Tags\":{\"k\":\"v\",\"x\":\"\"}}");
     check_decode(*state, "UntagQueue", "QueueUrl=u&TagKey.1=a&TagKey.2=b",
                  "{\"QueueUrl\":\"u\",\"TagKeys\":[\"a\",\"b\"]}");
 }

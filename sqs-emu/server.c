@@ -1,0 +1,472 @@
+/*
+ * sqs-emu's event loop: evhttp in, the wire layer, the operations, evhttp
+ * out.
+ *
+ * Long polling. A ReceiveMessage that finds nothing and may wait is parked as
+ * a waiter with a timer at the earlier of its deadline and the moment its
+ * queue next has a message becoming visible. Waiters are retried, oldest
+ * first, whenever an operation changed state (a send, a visibility change,
+ * a purge…), when the test clock jumps, and when their timer fires; so a
+ * parked receive returns as soon as a message is available, as SQS does.
+ * A client that hangs up takes its waiter with it.
+ *
+ * Shutdown. SIGTERM/SIGINT stop accepting, answer every parked receive with
+ * what it has (nothing), let replies drain, and leave the loop.
+ */
+#include "sqs-emu/server.h"
+
+#include <sys/queue.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/admin.h"
+#include "common/aws_error.h"
+#include "common/aws_model.h"
+#include "common/clock.h"
+#include "common/daemon.h"
+#include "common/err.h"
+#include "common/http_reply.h"
+#include "common/log.h"
+#include "common/metrics.h"
+#include "sqs-emu/ops.h"
+#include "sqs-emu/wire.h"
+
+/* The trimmed SQS model, embedded at build time from sqs-emu/model/sqs.json. */
+extern const unsigned char sqs_model_json[];
+extern const unsigned long sqs_model_json_len;
+
+#define SQS_MAX_HEADERS 64
+
+struct sqs_waiter {
+    struct sqs_server *srv;
+    struct evhttp_request *req;     /* borrowed from evhttp until answered */
+    struct evhttp_connection *conn; /* borrowed, for the close callback */
+    struct sqs_request sreq;        /* owned: the decoded request */
+    struct sqs_wait wait;           /* deadline and next wake-up */
+    struct event *timer;            /* owned */
+    struct sqs_waiter *prev, *next; /* the server's list, oldest first */
+};
+
+struct sqs_server {
+    const struct sqs_options *opts; /* borrowed */
+    struct dd_logger log;
+    struct event_base *base; /* owned */
+    struct evhttp *http;     /* owned */
+    struct evhttp_bound_socket *bound;
+    struct dd_clock *clock;         /* owned */
+    struct dd_metrics *metrics;     /* owned */
+    struct dd_admin *admin;         /* owned */
+    struct dd_aws_model *model;     /* owned */
+    struct sqs_ops *ops;            /* owned */
+    struct dd_signals *signals;     /* owned */
+    struct event *kick;             /* owned: retries waiters after a change */
+    struct sqs_waiter *head, *tail; /* parked long polls */
+    struct dd_metric *m_requests;   /* requests by action */
+    struct dd_metric *m_errors;     /* error replies by action and code */
+    int port;
+    int stopping;
+};
+
+static int64_t now_ms(struct sqs_server *s)
+{
+    return dd_clock_now_ms(s->clock);
+}
+
+static void send_reply(struct evhttp_request *req, struct dd_aws_reply *r)
+{
+    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+    for (size_t i = 0; i < r->n_headers; i++)
+        evhttp_add_header(h, r->headers[i].name, r->headers[i].value);
+    dd_http_reply_bytes(req, r->status, NULL, r->body.data ? r->body.data : "", r->body.len);
+}
+
+/* Answers req with result or err in the client's protocol. */
+static void answer(struct sqs_server *s, struct evhttp_request *req, const struct sqs_request *sreq,
+                   json_t *result, const struct sqs_error *err)
+{
+    struct dd_aws_reply r;
+    memset(&r, 0, sizeof(r));
+    int rc;
+    if (err && err->code != SQS_ERR_NONE) {
+        const char *labels[] = { sreq->action[0] ? sreq->action : "unknown",
+                                 sqs_error_name(err->code) };
+        dd_metric_add(s->m_errors, labels, 1);
+        rc = sqs_wire_error(sreq, err, &r);
+    } else {
+        rc = sqs_wire_result(s->model, sreq, result, &r);
+        if (rc == DD_EINVAL) {
+            /* A result XML cannot carry: say so in the protocol rather than cut the reply. */
+            struct sqs_error e;
+            sqs_error_set(&e, SQS_ERR_INTERNAL_ERROR,
+                          "The response contains characters the Query protocol cannot carry.");
+            rc = sqs_wire_error(sreq, &e, &r);
+        }
+    }
+    if (rc != DD_OK) {
+        dd_log_error(&s->log, "rendering a reply to %s failed: %s", sreq->action, dd_strerror(rc));
+        evhttp_send_error(req, 500, NULL);
+        return;
+    }
+    send_reply(req, &r);
+    dd_aws_reply_release(&r);
+}
+
+static void schedule_kick(struct sqs_server *s)
+{
+    if (s->head)
+        event_active(s->kick, EV_TIMEOUT, 0);
+}
+
+/* --- waiters ------------------------------------------------------------- */
+
+static void waiter_unlink_free(struct sqs_waiter *w)
+{
+    struct sqs_server *s = w->srv;
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        s->head = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    else
+        s->tail = w->prev;
+    if (w->conn)
+        evhttp_connection_set_closecb(w->conn, NULL, NULL);
+    if (w->timer)
+        event_free(w->timer);
+    sqs_request_release(&w->sreq);
+    free(w);
+}
+
+static void arm_timer(struct sqs_waiter *w)
+{
+    int64_t delay = w->wait.wake_ms - now_ms(w->srv);
+    if (delay < 0)
+        delay = 0;
+    struct timeval tv = { (time_t)(delay / 1000), (suseconds_t)((delay % 1000) * 1000) };
+    evtimer_add(w->timer, &tv);
+}
+
+/* Calls the operation again for a parked request; answers it when it is done. */
+static void waiter_retry(struct sqs_waiter *w, int *changed)
+{
+    struct sqs_server *s = w->srv;
+    json_t *result = NULL;
+    struct sqs_error err;
+    sqs_error_clear(&err);
+    int ch = 0;
+    int rc = sqs_ops_call(s->ops, &w->sreq, now_ms(s), &w->wait, &result, &err, &ch);
+    *changed |= ch;
+    if (rc == SQS_OP_WAIT && !s->stopping) {
+        arm_timer(w);
+        return;
+    }
+    answer(s, w->req, &w->sreq, result, &err);
+    json_decref(result);
+    waiter_unlink_free(w);
+}
+
+static void on_waiter_timer(evutil_socket_t fd, short what, void *arg)
+{
+    struct sqs_waiter *w = arg;
+    struct sqs_server *s = w->srv;
+    int changed = 0;
+    waiter_retry(w, &changed);
+    if (changed)
+        schedule_kick(s);
+}
+
+static void on_kick(evutil_socket_t fd, short what, void *arg)
+{
+    struct sqs_server *s = arg;
+    int changed = 0;
+    /* Retry each waiter present now, oldest first; new ones wait for the next kick. */
+    struct sqs_waiter *last = s->tail;
+    for (struct sqs_waiter *w = s->head, *next; w; w = next) {
+        next = w->next;
+        int is_last = w == last;
+        waiter_retry(w, &changed);
+        if (is_last)
+            break;
+    }
+    if (changed)
+        schedule_kick(s);
+}
+
+static void on_waiter_conn_close(struct evhttp_connection *conn, void *arg)
+{
+    struct sqs_waiter *w = arg;
+    w->conn = NULL; /* evhttp frees the request with the connection */
+    waiter_unlink_free(w);
+}
+
+static void park(struct sqs_server *s, struct evhttp_request *req, struct sqs_request *sreq,
+                 const struct sqs_wait *wait)
+{
+    struct sqs_waiter *w = calloc(1, sizeof(*w));
+    if (!w || !(w->timer = evtimer_new(s->base, on_waiter_timer, w))) {
+        free(w);
+        struct sqs_error e;
+        sqs_error_nomem(&e);
+        answer(s, req, sreq, NULL, &e);
+        sqs_request_release(sreq);
+        return;
+    }
+    w->srv = s;
+    w->req = req;
+    w->sreq = *sreq; /* takes ownership of the input document */
+    w->wait = *wait;
+    w->conn = evhttp_request_get_connection(req);
+    evhttp_connection_set_closecb(w->conn, on_waiter_conn_close, w);
+    w->prev = s->tail;
+    if (s->tail)
+        s->tail->next = w;
+    else
+        s->head = w;
+    s->tail = w;
+    arm_timer(w);
+}
+
+static void on_clock_advance(void *arg, int64_t delta_ms)
+{
+    struct sqs_server *s = arg;
+    /* Deadlines and visibility moved closer: re-evaluate every waiter now. */
+    for (struct sqs_waiter *w = s->head; w; w = w->next)
+        evtimer_del(w->timer);
+    schedule_kick(s);
+}
+
+/* --- requests ------------------------------------------------------------ */
+
+static const char *method_name(enum evhttp_cmd_type cmd)
+{
+    switch (cmd) {
+    case EVHTTP_REQ_GET:
+        return "GET";
+    case EVHTTP_REQ_POST:
+        return "POST";
+    case EVHTTP_REQ_PUT:
+        return "PUT";
+    case EVHTTP_REQ_DELETE:
+        return "DELETE";
+    case EVHTTP_REQ_HEAD:
+        return "HEAD";
+    default:
+        return "OTHER";
+    }
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+    struct sqs_server *s = arg;
+    if (dd_admin_dispatch(s->admin, req))
+        return;
+
+    struct sqs_http_header hdrs[SQS_MAX_HEADERS];
+    size_t nh = 0;
+    struct evkeyval *kv;
+    TAILQ_FOREACH(kv, evhttp_request_get_input_headers(req), next)
+    {
+        if (nh < SQS_MAX_HEADERS)
+            hdrs[nh++] = (struct sqs_http_header){ kv->key, kv->value };
+    }
+    struct evbuffer *in = evhttp_request_get_input_buffer(req);
+    size_t blen = evbuffer_get_length(in);
+    const char *body = blen ? (const char *)evbuffer_pullup(in, (ev_ssize_t)blen) : "";
+    struct sqs_http_in hin = { method_name(evhttp_request_get_command(req)),
+                               evhttp_request_get_uri(req),
+                               hdrs,
+                               nh,
+                               body ? body : "",
+                               body ? blen : 0 };
+
+    struct sqs_request sreq;
+    struct sqs_error err;
+    if (sqs_wire_decode(s->model, &hin, s->opts->region, s->opts->account_id, &sreq, &err) !=
+        DD_OK) {
+        answer(s, req, &sreq, NULL, &err);
+        sqs_request_release(&sreq);
+        return;
+    }
+    const char *label[] = { sreq.action };
+    dd_metric_add(s->m_requests, label, 1);
+    dd_log_debug(&s->log, "%s %s", sreq.proto == SQS_PROTO_JSON ? "json" : "query", sreq.action);
+
+    struct sqs_wait wait = { 0, 0 };
+    json_t *result = NULL;
+    int changed = 0;
+    int rc = sqs_ops_call(s->ops, &sreq, now_ms(s), &wait, &result, &err, &changed);
+    if (rc == SQS_OP_WAIT && !s->stopping) {
+        park(s, req, &sreq, &wait);
+    } else {
+        answer(s, req, &sreq, result, &err);
+        sqs_request_release(&sreq);
+    }
+    json_decref(result);
+    if (changed)
+        schedule_kick(s);
+}
+
+/* --- admin routes -------------------------------------------------------- */
+
+static void on_state(void *arg, struct evhttp_request *req, const char *rest)
+{
+    struct sqs_server *s = arg;
+    dd_http_reply_json(req, 200, sqs_ops_state(s->ops, now_ms(s)));
+}
+
+static void on_collect(void *arg, struct dd_metrics *reg)
+{
+    struct sqs_server *s = arg;
+    sqs_ops_collect(s->ops, reg, now_ms(s));
+}
+
+static void on_health(void *arg, json_t *doc)
+{
+    struct sqs_server *s = arg;
+    json_object_set_new(doc, "durability", json_string(s->opts->durability));
+    json_object_set_new(doc, "stopping", json_boolean(s->stopping));
+}
+
+/* --- lifecycle ----------------------------------------------------------- */
+
+static void on_exit_timer(evutil_socket_t fd, short what, void *arg)
+{
+    struct sqs_server *s = arg;
+    event_base_loopbreak(s->base);
+}
+
+static void on_stop(void *arg, int signo)
+{
+    struct sqs_server *s = arg;
+    if (s->stopping)
+        return;
+    s->stopping = 1;
+    dd_log_info(&s->log, "signal %d: draining", signo);
+    if (s->bound) {
+        evhttp_del_accept_socket(s->http, s->bound);
+        s->bound = NULL;
+    }
+    /* Parked receives answer now with what they have; replies get a moment to flush. */
+    while (s->head) {
+        int changed = 0;
+        waiter_retry(s->head, &changed);
+    }
+    struct timeval tv = { 0, 200 * 1000 };
+    event_base_once(s->base, -1, EV_TIMEOUT, on_exit_timer, s, &tv);
+}
+
+struct sqs_server *sqs_server_new(const struct sqs_options *opts, json_t *file_root)
+{
+    struct sqs_server *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->opts = opts;
+    dd_logger_init(&s->log, "sqs-emu");
+    enum dd_log_level lvl;
+    enum dd_log_format fmt;
+    if (dd_log_level_parse(opts->common.log_level, &lvl) == DD_OK)
+        s->log.level = lvl;
+    if (dd_log_format_parse(opts->common.log_format, &fmt) == DD_OK)
+        s->log.format = fmt;
+
+    int rc = dd_aws_model_load((const char *)sqs_model_json, sqs_model_json_len, &s->model);
+    if (rc != DD_OK) {
+        dd_log_error(&s->log, "the embedded SQS model does not load: %s", dd_strerror(rc));
+        goto fail;
+    }
+    struct sqs_ops_config oc = { opts->region, opts->account_id };
+    s->base = event_base_new();
+    s->clock = dd_clock_new(NULL, NULL);
+    s->metrics = dd_metrics_new();
+    s->ops = sqs_ops_new(&oc);
+    if (!s->base || !s->clock || !s->metrics || !s->ops)
+        goto nomem;
+    s->admin = dd_admin_new("sqs-emu", SQS_EMU_VERSION, s->clock, s->metrics);
+    s->http = evhttp_new(s->base);
+    s->kick = event_new(s->base, -1, 0, on_kick, s);
+    s->signals = dd_signals_new(s->base, on_stop, s);
+    s->m_requests = dd_metrics_counter(s->metrics, "drydock_sqs_requests_total",
+                                       "SQS API requests by action", "Action");
+    s->m_errors = dd_metrics_counter(s->metrics, "drydock_sqs_errors_total",
+                                     "SQS API error replies by action and code", "Action,Code");
+    if (!s->admin || !s->http || !s->kick || !s->signals || !s->m_requests || !s->m_errors)
+        goto nomem;
+    if (dd_admin_route(s->admin, "state", on_state, s) ||
+        dd_metrics_on_collect(s->metrics, on_collect, s) ||
+        dd_clock_on_advance(s->clock, on_clock_advance, s))
+        goto nomem;
+    dd_admin_on_health(s->admin, on_health, s);
+
+    struct sqs_error err;
+    json_t *queues = file_root ? json_object_get(file_root, "queues") : NULL;
+    if (queues && sqs_ops_declare_queues(s->ops, queues, now_ms(s), &err) != DD_OK) {
+        dd_log_error(&s->log, "config \"queues\": %s", err.message);
+        goto fail;
+    }
+
+    evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD);
+    evhttp_set_max_body_size(s->http, (ev_ssize_t)opts->max_body);
+    evhttp_set_timeout(s->http, 120);
+    evhttp_set_gencb(s->http, on_request, s);
+
+    evutil_socket_t fd;
+    rc = dd_listen_tcp(opts->common.host, (int)opts->common.port, 1024, &fd, &s->port);
+    if (rc != DD_OK) {
+        dd_log_error(&s->log, "cannot listen on %s:%lld: %s", opts->common.host, opts->common.port,
+                     dd_strerror(rc));
+        goto fail;
+    }
+    s->bound = evhttp_accept_socket_with_handle(s->http, fd);
+    if (!s->bound) {
+        evutil_closesocket(fd);
+        goto nomem;
+    }
+    return s;
+nomem:
+    dd_log_error(&s->log, "out of memory while starting");
+fail:
+    sqs_server_free(s);
+    return NULL;
+}
+
+int sqs_server_run(struct sqs_server *s)
+{
+    if (s->opts->common.ready_file &&
+        dd_ready_file_write(s->opts->common.ready_file, s->port, s->port, NULL) != DD_OK) {
+        dd_log_error(&s->log, "cannot write the ready file %s", s->opts->common.ready_file);
+        return 1;
+    }
+    dd_log_info(&s->log, "listening on %s:%d (durability %s)", s->opts->common.host, s->port,
+                s->opts->durability);
+    event_base_dispatch(s->base);
+    dd_log_info(&s->log, "stopped");
+    return 0;
+}
+
+void sqs_server_free(struct sqs_server *s)
+{
+    if (!s)
+        return;
+    while (s->head)
+        waiter_unlink_free(s->head);
+    if (s->http)
+        evhttp_free(s->http);
+    if (s->kick)
+        event_free(s->kick);
+    dd_signals_free(s->signals);
+    dd_admin_free(s->admin);
+    sqs_ops_free(s->ops);
+    dd_metrics_free(s->metrics);
+    dd_clock_free(s->clock);
+    dd_aws_model_free(s->model);
+    if (s->base)
+        event_base_free(s->base);
+    free(s);
+}
