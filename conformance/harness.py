@@ -80,6 +80,10 @@ class Daemon:
         if os.path.exists(self.ready_file):
             os.unlink(self.ready_file)
         argv = [binary(self.name), "--port", str(port), "--ready-file", self.ready_file]
+        if self.name == "sqs-emu":
+            # The durable store by default, in this daemon's own directory; a test's
+            # own --data-dir or --durability comes later and wins.
+            argv += ["--data-dir", os.path.join(self.tmpdir, "data")]
         argv += self.args
         env = dict(os.environ)
         if self.env:

@@ -19,6 +19,7 @@ class DrydockUpTest(unittest.TestCase):
     def test_table_then_clean_stop_on_sigint(self):
         with tempfile.TemporaryDirectory() as run:
             env = dict(os.environ, DRYDOCK_BIN_DIR=bin_dir(), DRYDOCK_RUN_DIR=run,
+                       DRYDOCK_SQS_DATA_DIR=os.path.join(run, "sqs"),
                        DRYDOCK_SQS_PORT="0", DRYDOCK_CACHE_PORT="0",
                        DRYDOCK_CACHE_ADMIN_PORT="0", DRYDOCK_ALB_PORT="0")
             p = subprocess.Popen([os.path.join(ROOT, "drydock"), "up", "--no-build"],

@@ -440,6 +440,19 @@ class DrydockOnly(SqsTestCase):
                          QueueUrl=url, Label="l", AWSAccountIds=["123456789012"],
                          Actions=["SendMessage"])
 
+    def test_reset_wipes_every_queue(self):
+        url = self.queue("reset")
+        name = url.rsplit("/", 1)[1]
+        self.sqs.send_message(QueueUrl=url, MessageBody="m")
+        status, doc = self.daemon.admin("reset", {})
+        self.assertEqual(status, 200)
+        self.assertEqual(self.sqs.list_queues().get("QueueUrls", []), [])
+        # No QueueDeletedRecently after a reset: suites recreate their queues at once.
+        self.assertEqual(self.sqs.create_queue(QueueName=name)["QueueUrl"], url)
+        self.assertEqual(self.receive(url), [])
+        status, _ = self.daemon.admin("reset", method="GET")
+        self.assertEqual(status, 405)
+
     def test_state_and_metrics(self):
         url = self.queue("obs")
         self.sqs.send_message(QueueUrl=url, MessageBody="m")
@@ -450,3 +463,13 @@ class DrydockOnly(SqsTestCase):
         self.assertEqual(q["Visible"], 1)
         status, text = self.daemon.admin("metrics")
         self.assertIn('ApproximateNumberOfMessagesVisible{QueueName="%s"} 1' % name, text)
+        self.assertIn('NumberOfMessagesSent{QueueName="%s"} 1' % name, text)
+        self.daemon.advance_clock(5_000)
+        status, text = self.daemon.admin("metrics")
+        age = [l for l in text.splitlines()
+               if l.startswith('ApproximateAgeOfOldestMessage{QueueName="%s"}' % name)]
+        self.assertEqual(len(age), 1, text)
+        self.assertGreaterEqual(float(age[0].rsplit(" ", 1)[1]), 5)
+        self.sqs.delete_queue(QueueUrl=url)
+        status, text = self.daemon.admin("metrics")
+        self.assertNotIn('QueueName="%s"' % name, text)

@@ -30,13 +30,14 @@ static const struct dd_opt sqs_opts[] = {
     { .name = "durability",
       .type = DD_OPT_ENUM,
       .offset = offsetof(struct sqs_options, durability),
-      .def = "memory",
+      .def = "fsync",
       .choices = durability_choices,
-      .help = "memory: nothing on disk (fsync and batch need the LMDB store, not built yet)" },
+      .help = "fsync: answered = on disk; batch: fsync at most every 10 ms; memory: no disk" },
     { .name = "data-dir",
       .type = DD_OPT_STR,
       .offset = offsetof(struct sqs_options, data_dir),
-      .help = "where the LMDB store keeps queues and messages" },
+      .def = "sqs-emu-data",
+      .help = "where the LMDB store keeps queues and messages (fsync and batch)" },
     { .name = "max-request-bytes",
       .type = DD_OPT_BYTES,
       .offset = offsetof(struct sqs_options, max_body),
@@ -69,13 +70,6 @@ int main(int argc, char **argv)
         return 0;
     if (rc != DD_OK) {
         fprintf(stderr, "sqs-emu: %s\n", rc == DD_EINVAL ? err : dd_strerror(rc));
-        return 2;
-    }
-    if (strcmp(opts.durability, "memory") != 0) {
-        fprintf(stderr, "sqs-emu: --durability %s: the LMDB store is not built yet; use memory\n",
-                opts.durability);
-        dd_config_release(&sqs_spec, &opts);
-        json_decref(root);
         return 2;
     }
     struct sqs_server *s = sqs_server_new(&opts, root);

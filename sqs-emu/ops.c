@@ -28,8 +28,21 @@
 #define SQS_MAX_WAIT_SECONDS 20
 
 struct sqs_ops {
-    struct sqs_engine *engine; /* owned */
-    char account[16];          /* default account */
+    struct sqs_engine *engine;   /* owned */
+    char account[16];            /* default account */
+    struct sqs_strmap *reported; /* owned: queue names with metric series, for removal */
+};
+
+/* The per-queue gauge families, so a deleted queue's series can be dropped together. */
+static const char *const queue_metric_names[] = {
+    "ApproximateNumberOfMessagesVisible",
+    "ApproximateNumberOfMessagesNotVisible",
+    "ApproximateNumberOfMessagesDelayed",
+    "NumberOfMessagesSent",
+    "NumberOfMessagesReceived",
+    "NumberOfMessagesDeleted",
+    "NumberOfEmptyReceives",
+    "ApproximateAgeOfOldestMessage",
 };
 
 /* What a handler gets. */
@@ -541,14 +554,10 @@ static int send_one(struct op_ctx *c, struct sqs_queue *q, json_t *entry, json_t
         sqs_attrs_release(&attrs);
         return DD_EINVAL;
     }
-    struct sqs_send_params p = { body,
-                                 strlen(body),
-                                 has_delay ? delay : SQS_PARAM_ABSENT,
-                                 attrs.n ? &attrs : NULL,
-                                 sys.n ? &sys : NULL,
-                                 NULL,
-                                 group,
-                                 dedup };
+    struct sqs_send_params p = { body, strlen(body), has_delay ? delay : SQS_PARAM_ABSENT,
+                                 attrs.n ? &attrs : NULL, sys.n ? &sys : NULL,
+                                 /* SenderId: the caller's key id, as SQS names the principal */
+                                 c->req->access_key[0] ? c->req->access_key : NULL, group, dedup };
     struct sqs_send_result r;
     int rc = sqs_message_send(q, &p, c->now, &r, c->err);
     sqs_attrs_release(&attrs);
@@ -982,6 +991,8 @@ struct sqs_ops *sqs_ops_new(const struct sqs_ops_config *cfg)
     struct sqs_engine_config ec;
     memset(&ec, 0, sizeof(ec));
     ec.region = cfg->region;
+    ec.store = cfg->store;
+    ec.store_ctx = cfg->store_ctx;
     ops->engine = sqs_engine_new(&ec);
     if (!ops->engine) {
         free(ops);
@@ -991,11 +1002,17 @@ struct sqs_ops *sqs_ops_new(const struct sqs_ops_config *cfg)
     return ops;
 }
 
+struct sqs_engine *sqs_ops_engine(struct sqs_ops *ops)
+{
+    return ops->engine;
+}
+
 void sqs_ops_free(struct sqs_ops *ops)
 {
     if (!ops)
         return;
     sqs_engine_free(ops->engine);
+    sqs_strmap_free(ops->reported);
     free(ops);
 }
 
@@ -1079,6 +1096,11 @@ static int state_one(struct sqs_queue *q, void *arg)
     return DD_OK;
 }
 
+int sqs_ops_reset(struct sqs_ops *ops)
+{
+    return sqs_engine_reset(ops->engine);
+}
+
 json_t *sqs_ops_state(struct sqs_ops *ops, int64_t now_ms)
 {
     sqs_engine_tick(ops->engine, now_ms);
@@ -1090,6 +1112,8 @@ json_t *sqs_ops_state(struct sqs_ops *ops, int64_t now_ms)
 
 struct collect_arg {
     struct dd_metrics *reg;
+    int64_t now;
+    struct sqs_strmap *seen; /* names reported by this collection */
 };
 
 static void gauge(struct dd_metrics *reg, const char *name, const char *help, const char *queue,
@@ -1106,6 +1130,8 @@ static void gauge(struct dd_metrics *reg, const char *name, const char *help, co
 static int collect_one(struct sqs_queue *q, void *arg)
 {
     struct collect_arg *a = arg;
+    if (a->seen)
+        sqs_strmap_put(a->seen, q->name, a);
     gauge(a->reg, "ApproximateNumberOfMessagesVisible", "Messages available for retrieval", q->name,
           (double)sqs_queue_visible_count(q));
     gauge(a->reg, "ApproximateNumberOfMessagesNotVisible", "Messages in flight", q->name,
@@ -1120,12 +1146,34 @@ static int collect_one(struct sqs_queue *q, void *arg)
           (double)q->n_deleted);
     gauge(a->reg, "NumberOfEmptyReceives", "ReceiveMessage calls that returned nothing", q->name,
           (double)q->n_empty_receives);
+    const struct sqs_message *oldest = sqs_heap_top(&q->ages);
+    int64_t age_ms = oldest && a->now > oldest->enqueue_ms ? a->now - oldest->enqueue_ms : 0;
+    gauge(a->reg, "ApproximateAgeOfOldestMessage", "Age of the oldest message, seconds", q->name,
+          (double)(age_ms / 1000));
     return DD_OK;
 }
 
 void sqs_ops_collect(struct sqs_ops *ops, struct dd_metrics *reg, int64_t now_ms)
 {
     sqs_engine_tick(ops->engine, now_ms);
-    struct collect_arg a = { reg };
+    struct collect_arg a = { reg, now_ms, sqs_strmap_new() };
     sqs_engine_foreach(ops->engine, collect_one, &a);
+    if (!a.seen)
+        return;
+    /* Queues reported last time and gone now lose their series. */
+    size_t cur = 0;
+    const char *name;
+    void *unused;
+    while (ops->reported && sqs_strmap_next(ops->reported, &cur, &name, &unused)) {
+        if (sqs_strmap_get(a.seen, name))
+            continue;
+        const char *labels[] = { name };
+        for (size_t i = 0; i < sizeof(queue_metric_names) / sizeof(queue_metric_names[0]); i++) {
+            struct dd_metric *m = dd_metrics_find(reg, queue_metric_names[i]);
+            if (m)
+                dd_metric_remove(m, labels);
+        }
+    }
+    sqs_strmap_free(ops->reported);
+    ops->reported = a.seen;
 }

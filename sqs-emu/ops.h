@@ -19,10 +19,15 @@
 
 struct sqs_ops;
 
+struct sqs_engine;
+struct sqs_store_ops;
+
 /* Settings the operations need; strings are copied. */
 struct sqs_ops_config {
-    const char *region;  /* default region of queue ARNs */
-    const char *account; /* default account id */
+    const char *region;                /* default region of queue ARNs */
+    const char *account;               /* default account id */
+    const struct sqs_store_ops *store; /* borrowed: the durable store's hooks, NULL = memory */
+    void *store_ctx;                   /* borrowed: passed to every hook */
 };
 
 /* Long-poll bookkeeping, kept by the caller between calls of one request. */
@@ -33,6 +38,8 @@ struct sqs_wait {
 
 struct sqs_ops *sqs_ops_new(const struct sqs_ops_config *cfg);
 void sqs_ops_free(struct sqs_ops *ops);
+/* The engine behind ops (borrowed), for a store to load into at start-up. */
+struct sqs_engine *sqs_ops_engine(struct sqs_ops *ops);
 
 /*
  * Runs req at now_ms. Returns DD_OK with *result set (caller owns; NULL for
@@ -47,6 +54,9 @@ int sqs_ops_call(struct sqs_ops *ops, const struct sqs_request *req, int64_t now
 /* Declares the queues of a config file's "queues" array at start-up. */
 int sqs_ops_declare_queues(struct sqs_ops *ops, json_t *queues, int64_t now_ms,
                            struct sqs_error *err);
+
+/* Deletes every queue and message (POST /_drydock/reset). */
+int sqs_ops_reset(struct sqs_ops *ops);
 
 /* The JSON state dump for /_drydock/state (caller owns). */
 json_t *sqs_ops_state(struct sqs_ops *ops, int64_t now_ms);

@@ -10,8 +10,20 @@
  * parked receive returns as soon as a message is available, as SQS does.
  * A client that hangs up takes its waiter with it.
  *
+ * Group commit. With a durable store every engine change made while the loop
+ * serves one round of ready connections goes into one LMDB write transaction.
+ * Replies are not sent while that transaction is open: they wait in a list,
+ * and a commit event at the lowest priority (so it runs after every request
+ * callback of the round) commits once and then sends them all. In fsync mode
+ * an answered request is on disk; one fsync covers every request of the round,
+ * which is what makes durable throughput possible. In batch mode the commit
+ * only writes, and a 10 ms timer fsyncs. If a commit fails, the waiting
+ * requests are answered ServiceUnavailable: nothing unacknowledged was promised.
+ * A reply that read uncommitted state is held the same way, so no client sees
+ * state that a crash could take back.
+ *
  * Shutdown. SIGTERM/SIGINT stop accepting, answer every parked receive with
- * what it has (nothing), let replies drain, and leave the loop.
+ * what it has (nothing), commit, let replies drain, and leave the loop.
  */
 #include "sqs-emu/server.h"
 
@@ -33,6 +45,8 @@
 #include "common/http_reply.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "sqs-emu/engine.h"
+#include "sqs-emu/lmdb_store.h"
 #include "sqs-emu/ops.h"
 #include "sqs-emu/wire.h"
 
@@ -40,7 +54,19 @@
 extern const unsigned char sqs_model_json[];
 extern const unsigned long sqs_model_json_len;
 
-#define SQS_MAX_HEADERS 64
+#define SQS_MAX_HEADERS   64
+#define SQS_BATCH_SYNC_MS 10
+
+/* A reply held until the round's transaction is committed. */
+struct sqs_pending {
+    struct evhttp_request *req;     /* borrowed; NULL once the client hung up */
+    struct evhttp_connection *conn; /* borrowed, for the close callback */
+    struct dd_aws_reply reply;      /* owned */
+    enum sqs_protocol proto;        /* to answer an error instead if the commit fails */
+    char request_id[37];
+    char action[64];
+    struct sqs_pending *next;
+};
 
 struct sqs_waiter {
     struct sqs_server *srv;
@@ -58,16 +84,22 @@ struct sqs_server {
     struct event_base *base; /* owned */
     struct evhttp *http;     /* owned */
     struct evhttp_bound_socket *bound;
-    struct dd_clock *clock;         /* owned */
-    struct dd_metrics *metrics;     /* owned */
-    struct dd_admin *admin;         /* owned */
-    struct dd_aws_model *model;     /* owned */
-    struct sqs_ops *ops;            /* owned */
-    struct dd_signals *signals;     /* owned */
-    struct event *kick;             /* owned: retries waiters after a change */
-    struct sqs_waiter *head, *tail; /* parked long polls */
-    struct dd_metric *m_requests;   /* requests by action */
-    struct dd_metric *m_errors;     /* error replies by action and code */
+    struct dd_clock *clock;       /* owned */
+    struct dd_metrics *metrics;   /* owned */
+    struct dd_admin *admin;       /* owned */
+    struct dd_aws_model *model;   /* owned */
+    struct sqs_ops *ops;          /* owned */
+    struct dd_signals *signals;   /* owned */
+    struct event *kick;           /* owned: retries waiters after a change */
+    struct sqs_lmdb_store *store; /* owned; NULL in memory mode */
+    enum sqs_durability durability;
+    struct event *commit_ev;                   /* owned: the group commit, lowest priority */
+    struct event *sync_ev;                     /* owned: batch mode's fsync timer */
+    int sync_armed;                            /* sync_ev is pending */
+    struct sqs_pending *pend_head, *pend_tail; /* replies waiting for the commit */
+    struct sqs_waiter *head, *tail;            /* parked long polls */
+    struct dd_metric *m_requests;              /* requests by action */
+    struct dd_metric *m_errors;                /* error replies by action and code */
     int port;
     int stopping;
 };
@@ -83,6 +115,103 @@ static void send_reply(struct evhttp_request *req, struct dd_aws_reply *r)
     for (size_t i = 0; i < r->n_headers; i++)
         evhttp_add_header(h, r->headers[i].name, r->headers[i].value);
     dd_http_reply_bytes(req, r->status, NULL, r->body.data ? r->body.data : "", r->body.len);
+}
+
+/* --- group commit ------------------------------------------------------- */
+
+static void on_pending_conn_close(struct evhttp_connection *conn, void *arg)
+{
+    struct sqs_pending *p = arg;
+    p->req = NULL; /* evhttp frees the request with its connection */
+    p->conn = NULL;
+}
+
+static void schedule_commit(struct sqs_server *s)
+{
+    if (s->store && sqs_lmdb_store_dirty(s->store))
+        event_active(s->commit_ev, EV_TIMEOUT, 0);
+}
+
+/* Keeps r (taken over) until the commit; the request is answered then. */
+static void hold_reply(struct sqs_server *s, struct evhttp_request *req,
+                       const struct sqs_request *sreq, struct dd_aws_reply *r)
+{
+    struct sqs_pending *p = calloc(1, sizeof(*p));
+    if (!p) {
+        dd_aws_reply_release(r);
+        evhttp_send_error(req, 503, NULL);
+        return;
+    }
+    p->req = req;
+    p->conn = evhttp_request_get_connection(req);
+    p->reply = *r;
+    p->proto = sreq->proto;
+    memcpy(p->request_id, sreq->request_id, sizeof(p->request_id));
+    memcpy(p->action, sreq->action, sizeof(p->action));
+    evhttp_connection_set_closecb(p->conn, on_pending_conn_close, p);
+    if (s->pend_tail)
+        s->pend_tail->next = p;
+    else
+        s->pend_head = p;
+    s->pend_tail = p;
+    event_active(s->commit_ev, EV_TIMEOUT, 0);
+}
+
+static void on_sync(evutil_socket_t fd, short what, void *arg)
+{
+    struct sqs_server *s = arg;
+    s->sync_armed = 0;
+    if (sqs_lmdb_store_sync(s->store) != DD_OK)
+        dd_log_error(&s->log, "store sync failed: %s", sqs_lmdb_store_last_error(s->store));
+}
+
+/* Commits the round's transaction, then sends every reply that waited for it. */
+static void commit_and_flush(struct sqs_server *s)
+{
+    int rc = DD_OK;
+    if (s->store && sqs_lmdb_store_dirty(s->store)) {
+        rc = sqs_lmdb_store_commit(s->store);
+        if (rc != DD_OK) {
+            dd_log_error(&s->log, "store commit failed, answering ServiceUnavailable: %s",
+                         sqs_lmdb_store_last_error(s->store));
+        } else if (s->durability == SQS_DURABILITY_BATCH && !s->sync_armed) {
+            struct timeval tv = { 0, SQS_BATCH_SYNC_MS * 1000 };
+            evtimer_add(s->sync_ev, &tv);
+            s->sync_armed = 1;
+        }
+    }
+    struct sqs_pending *p = s->pend_head;
+    s->pend_head = s->pend_tail = NULL;
+    while (p) {
+        struct sqs_pending *next = p->next;
+        if (p->conn)
+            evhttp_connection_set_closecb(p->conn, NULL, NULL);
+        if (p->req && rc != DD_OK) {
+            struct sqs_request fake;
+            memset(&fake, 0, sizeof(fake));
+            fake.proto = p->proto;
+            memcpy(fake.request_id, p->request_id, sizeof(fake.request_id));
+            memcpy(fake.action, p->action, sizeof(fake.action));
+            struct sqs_error e;
+            sqs_error_set(&e, SQS_ERR_SERVICE_UNAVAILABLE,
+                          "The request has failed due to a temporary failure of the server.");
+            dd_aws_reply_release(&p->reply);
+            if (sqs_wire_error(&fake, &e, &p->reply) != DD_OK) {
+                evhttp_send_error(p->req, 503, NULL);
+                p->req = NULL;
+            }
+        }
+        if (p->req)
+            send_reply(p->req, &p->reply);
+        dd_aws_reply_release(&p->reply);
+        free(p);
+        p = next;
+    }
+}
+
+static void on_commit(evutil_socket_t fd, short what, void *arg)
+{
+    commit_and_flush(arg);
 }
 
 /* Answers req with result or err in the client's protocol. */
@@ -112,8 +241,12 @@ static void answer(struct sqs_server *s, struct evhttp_request *req, const struc
         evhttp_send_error(req, 500, NULL);
         return;
     }
-    send_reply(req, &r);
-    dd_aws_reply_release(&r);
+    if (!s->store || !sqs_lmdb_store_dirty(s->store)) {
+        send_reply(req, &r);
+        dd_aws_reply_release(&r);
+        return;
+    }
+    hold_reply(s, req, sreq, &r);
 }
 
 static void schedule_kick(struct sqs_server *s)
@@ -166,9 +299,14 @@ static void waiter_retry(struct sqs_waiter *w, int *changed)
         arm_timer(w);
         return;
     }
-    answer(s, w->req, &w->sreq, result, &err);
-    json_decref(result);
+    /* Unlink first: answering may hold the reply with its own close callback. */
+    struct evhttp_request *req = w->req;
+    struct sqs_request sreq = w->sreq;
+    w->sreq.input = NULL;
     waiter_unlink_free(w);
+    answer(s, req, &sreq, result, &err);
+    sqs_request_release(&sreq);
+    json_decref(result);
 }
 
 static void on_waiter_timer(evutil_socket_t fd, short what, void *arg)
@@ -179,6 +317,7 @@ static void on_waiter_timer(evutil_socket_t fd, short what, void *arg)
     waiter_retry(w, &changed);
     if (changed)
         schedule_kick(s);
+    schedule_commit(s);
 }
 
 static void on_kick(evutil_socket_t fd, short what, void *arg)
@@ -196,6 +335,7 @@ static void on_kick(evutil_socket_t fd, short what, void *arg)
     }
     if (changed)
         schedule_kick(s);
+    schedule_commit(s);
 }
 
 static void on_waiter_conn_close(struct evhttp_connection *conn, void *arg)
@@ -264,8 +404,10 @@ static const char *method_name(enum evhttp_cmd_type cmd)
 static void on_request(struct evhttp_request *req, void *arg)
 {
     struct sqs_server *s = arg;
-    if (dd_admin_dispatch(s->admin, req))
+    if (dd_admin_dispatch(s->admin, req)) {
+        schedule_commit(s); /* metrics and state tick queues: expiry is a change */
         return;
+    }
 
     struct sqs_http_header hdrs[SQS_MAX_HEADERS];
     size_t nh = 0;
@@ -310,6 +452,7 @@ static void on_request(struct evhttp_request *req, void *arg)
     json_decref(result);
     if (changed)
         schedule_kick(s);
+    schedule_commit(s);
 }
 
 /* --- admin routes -------------------------------------------------------- */
@@ -318,6 +461,28 @@ static void on_state(void *arg, struct evhttp_request *req, const char *rest)
 {
     struct sqs_server *s = arg;
     dd_http_reply_json(req, 200, sqs_ops_state(s->ops, now_ms(s)));
+}
+
+static void on_reset(void *arg, struct evhttp_request *req, const char *rest)
+{
+    struct sqs_server *s = arg;
+    if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
+        dd_http_reply_error(req, 405, "use POST to delete every queue");
+        return;
+    }
+    int rc = sqs_ops_reset(s->ops);
+    if (rc == DD_OK && s->store)
+        rc = sqs_lmdb_store_wipe(s->store);
+    if (rc == DD_OK && s->store)
+        rc = sqs_lmdb_store_commit(s->store);
+    if (rc != DD_OK) {
+        dd_http_reply_error(req, 500, dd_strerror(rc));
+        return;
+    }
+    dd_log_info(&s->log, "reset: every queue deleted");
+    /* Parked receives on queues that are gone now answer QueueDoesNotExist. */
+    schedule_kick(s);
+    dd_http_reply_json(req, 200, json_pack("{s:b}", "reset", 1));
 }
 
 static void on_collect(void *arg, struct dd_metrics *reg)
@@ -329,7 +494,7 @@ static void on_collect(void *arg, struct dd_metrics *reg)
 static void on_health(void *arg, json_t *doc)
 {
     struct sqs_server *s = arg;
-    json_object_set_new(doc, "durability", json_string(s->opts->durability));
+    json_object_set_new(doc, "durability", json_string(sqs_durability_name(s->durability)));
     json_object_set_new(doc, "stopping", json_boolean(s->stopping));
 }
 
@@ -357,6 +522,7 @@ static void on_stop(void *arg, int signo)
         int changed = 0;
         waiter_retry(s->head, &changed);
     }
+    commit_and_flush(s);
     struct timeval tv = { 0, 200 * 1000 };
     event_base_once(s->base, -1, EV_TIMEOUT, on_exit_timer, s, &tv);
 }
@@ -380,13 +546,45 @@ struct sqs_server *sqs_server_new(const struct sqs_options *opts, json_t *file_r
         dd_log_error(&s->log, "the embedded SQS model does not load: %s", dd_strerror(rc));
         goto fail;
     }
-    struct sqs_ops_config oc = { opts->region, opts->account_id };
+    if (sqs_durability_parse(opts->durability, &s->durability) != DD_OK) {
+        dd_log_error(&s->log, "unknown durability %s", opts->durability);
+        goto fail;
+    }
+    char errbuf[512];
+    if (s->durability != SQS_DURABILITY_MEMORY) {
+        rc = sqs_lmdb_store_open(opts->data_dir, s->durability, &s->store, errbuf, sizeof(errbuf));
+        if (rc != DD_OK) {
+            dd_log_error(&s->log, "cannot open the store in %s: %s", opts->data_dir, errbuf);
+            goto fail;
+        }
+    }
+    struct sqs_ops_config oc = { opts->region, opts->account_id,
+                                 s->store ? sqs_lmdb_store_ops() : NULL, s->store };
     s->base = event_base_new();
     s->clock = dd_clock_new(NULL, NULL);
     s->metrics = dd_metrics_new();
     s->ops = sqs_ops_new(&oc);
     if (!s->base || !s->clock || !s->metrics || !s->ops)
         goto nomem;
+    /* Three priorities: I/O and timers at 1, the group commit after them at 2. */
+    if (event_base_priority_init(s->base, 3) != 0)
+        goto nomem;
+    s->commit_ev = event_new(s->base, -1, 0, on_commit, s);
+    s->sync_ev = evtimer_new(s->base, on_sync, s);
+    if (!s->commit_ev || !s->sync_ev || event_priority_set(s->commit_ev, 2) != 0)
+        goto nomem;
+    if (s->store) {
+        int64_t t0 = dd_clock_mono_ns();
+        rc = sqs_lmdb_store_load(s->store, sqs_ops_engine(s->ops), now_ms(s), errbuf,
+                                 sizeof(errbuf));
+        if (rc != DD_OK) {
+            dd_log_error(&s->log, "the store in %s does not load: %s", opts->data_dir, errbuf);
+            goto fail;
+        }
+        dd_log_info(&s->log, "loaded %zu queues from %s in %.1f ms",
+                    sqs_engine_queue_count(sqs_ops_engine(s->ops)), opts->data_dir,
+                    (double)(dd_clock_mono_ns() - t0) / 1e6);
+    }
     s->admin = dd_admin_new("sqs-emu", SQS_EMU_VERSION, s->clock, s->metrics);
     s->http = evhttp_new(s->base);
     s->kick = event_new(s->base, -1, 0, on_kick, s);
@@ -398,6 +596,7 @@ struct sqs_server *sqs_server_new(const struct sqs_options *opts, json_t *file_r
     if (!s->admin || !s->http || !s->kick || !s->signals || !s->m_requests || !s->m_errors)
         goto nomem;
     if (dd_admin_route(s->admin, "state", on_state, s) ||
+        dd_admin_route(s->admin, "reset", on_reset, s) ||
         dd_metrics_on_collect(s->metrics, on_collect, s) ||
         dd_clock_on_advance(s->clock, on_clock_advance, s))
         goto nomem;
@@ -456,13 +655,22 @@ void sqs_server_free(struct sqs_server *s)
         return;
     while (s->head)
         waiter_unlink_free(s->head);
+    if (s->base && s->commit_ev)
+        commit_and_flush(s);
+    if (s->store && s->durability == SQS_DURABILITY_BATCH)
+        sqs_lmdb_store_sync(s->store);
     if (s->http)
         evhttp_free(s->http);
+    if (s->commit_ev)
+        event_free(s->commit_ev);
+    if (s->sync_ev)
+        event_free(s->sync_ev);
     if (s->kick)
         event_free(s->kick);
     dd_signals_free(s->signals);
     dd_admin_free(s->admin);
     sqs_ops_free(s->ops);
+    sqs_lmdb_store_close(s->store);
     dd_metrics_free(s->metrics);
     dd_clock_free(s->clock);
     dd_aws_model_free(s->model);

@@ -137,6 +137,10 @@ static int decode_query(const struct dd_aws_model *m, const struct sqs_http_in *
         }
         dd_form_release(&extra);
     }
+    if (rc == DD_ENOMEM) {
+        dd_form_release(&form);
+        return sqs_error_nomem(err);
+    }
     if (rc != DD_OK) {
         dd_form_release(&form);
         sqs_error_set(err, SQS_ERR_MALFORMED_INPUT, "The query string is malformed.");
