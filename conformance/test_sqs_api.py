@@ -16,6 +16,9 @@ from botocore.exceptions import ClientError
 import harness
 from harness import Daemon, has_binary, is_local, local_only
 
+# Run again under Debian's boto3, which speaks the Query protocol.
+BOTH_PROTOCOLS = True
+
 PROTOCOL = None
 
 

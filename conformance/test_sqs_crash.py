@@ -19,6 +19,9 @@ from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 import harness
 from harness import Daemon, binary, has_binary, local_only
 
+# Run again under Debian's boto3, which speaks the Query protocol.
+BOTH_PROTOCOLS = True
+
 KILLS = 20
 VISIBILITY = 5
 
