@@ -16,6 +16,7 @@
 #include "common/aws_query.h"
 #include "common/err.h"
 #include "common/form.h"
+#include "common/json_parse.h"
 #include "common/sigv4.h"
 
 #define SQS_TARGET_PREFIX "AmazonSQS."
@@ -95,8 +96,11 @@ static int decode_json(const struct dd_aws_model *m, const struct sqs_http_in *i
         return DD_EINVAL;
     }
     copy_str(out->action, sizeof(out->action), op);
-    json_error_t jerr;
-    json_t *doc = in->body_len ? json_loadb(in->body, in->body_len, 0, &jerr) : json_object();
+    json_t *doc = NULL;
+    if (!in->body_len)
+        doc = json_object();
+    else if (dd_json_parse(in->body, in->body_len, &doc, NULL) != DD_OK)
+        doc = NULL;
     if (!json_is_object(doc)) {
         json_decref(doc);
         sqs_error_set(err, SQS_ERR_MALFORMED_INPUT,
