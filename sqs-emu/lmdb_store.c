@@ -1,31 +1,97 @@
 /*
- * The LMDB store of sqs-emu: group commit of the engine's store hooks into
- * one LMDB write transaction per event-loop iteration, a versioned,
- * checksummed record format, and the start-up load that rebuilds the engine.
+ * The LMDB store of sqs-emu: the engine's store hooks serialised into
+ * batches, a store thread that writes them with pipelined group commit, a
+ * versioned, checksummed record format, and the start-up load that rebuilds
+ * the engine.
  *
- * Group commit
- * ------------
+ * Pipelined group commit
+ * ----------------------
  * The engine reports every durable change through the hooks of store.h while
- * it handles a request. The first hook of an event-loop iteration opens one
- * write transaction; every later hook of that iteration writes into it; the
- * server calls sqs_lmdb_store_commit() once, after handling the iteration's
- * requests and before sending any reply. N requests cost one commit. FSYNC
- * mode opens the environment with LMDB's default flags, so a commit returns
- * after fdatasync of the data pages and then of the meta page. MDB_NOMETASYNC
- * would skip the second: an OS crash could then roll back the last commit,
- * one we already answered, so it is not used. BATCH mode opens it
- * MDB_NOSYNC: a commit write()s its pages and returns, and the server calls
- * sqs_lmdb_store_sync() (mdb_env_sync(force)) at most every 10 ms. A killed
- * process loses nothing in either mode (written pages live in the kernel's
- * page cache); an OS crash or power loss in BATCH mode loses up to the last
- * 10 ms and, as LMDB documents for MDB_NOSYNC, may leave the file
+ * it handles a request, on the event-loop thread. A hook touches no LMDB: it
+ * encodes the record (the very bytes the database will hold, checksum
+ * included) and appends an operation to the current batch, a flat byte
+ * buffer. At the end of each event-loop round the server submits the batch
+ * (sqs_lmdb_store_submit): it takes the next number and joins the queue of
+ * submitted batches, and the loop goes on with the next round at once.
+ *
+ * The store thread owns every LMDB write. Whenever batches are queued it
+ * takes all of them, applies them in order in one write transaction and
+ * commits. FSYNC mode opens the environment with LMDB's default flags, so the
+ * commit returns after fdatasync of the data pages and the O_DSYNC write of
+ * the meta page; MDB_NOSYNC or MDB_NOMETASYNC would let an OS crash or a power
+ * loss roll back a commit that was already answered, so they are not used.
+ * Then the thread publishes the result (batches first..last, success or
+ * failure, the time it took) and writes an eventfd; the server reaps the
+ * results and sends the replies that waited for those batches. While the
+ * thread commits, the loop fills the next batch, and everything submitted
+ * meanwhile goes into the next transaction: a slow fsync makes bigger
+ * groups, not a slower loop. The loop never waits for the disk.
+ *
+ *   event-loop thread                       store thread
+ *   hooks append to the current batch
+ *   submit: batch n joins the queue   --->  takes every queued batch a..n,
+ *   replies held, tagged n                  one transaction, commit (fsync)
+ *   reap: releases replies tagged <= n <--- publishes {a, n, rc}, eventfd
+ *
+ * Only whole batches cross threads, and only under the store's mutex: submit
+ * moves the current batch onto the queue; the thread unlinks the whole queue
+ * before it unlocks and hands the emptied buffers back for reuse afterwards.
+ * Neither thread ever touches a batch the other holds. The LMDB environment
+ * is shared, which LMDB allows (one thread writes; the load's read-only
+ * transaction runs on the loop thread, and only while the store thread is
+ * idle, since it first waits for every submitted batch).
+ *
+ * BATCH mode opens the environment MDB_NOSYNC: a commit write()s its pages
+ * and returns, and the thread calls mdb_env_sync(force) at most every 10 ms
+ * (at once when the last sync is older than that, else when the 10 ms are
+ * up). A killed process loses nothing in either mode (written pages live in
+ * the kernel's page cache); an OS crash or power loss in BATCH mode loses up
+ * to the last 10 ms and, as LMDB documents for MDB_NOSYNC, may leave the file
  * inconsistent, which load then reports.
  *
- * If a hook fails (an LMDB error, the map full, out of memory) the group is
- * lost as a whole: its transaction is aborted at once, later hooks of the
- * iteration answer DD_EIO without writing, and the commit answers DD_EIO so
- * the server fails every request it holds. No part of a failed group
- * reaches the disk.
+ * Cheap receives
+ * --------------
+ * put_message runs on every send and on every receive and visibility change.
+ * A message's content (body, attributes, ids, digests, sending times) never
+ * changes under its key (queue id, seq); a DLQ move gives it a new seq in the
+ * target queue (redrive.c takes the target's next_seq). Only its receive
+ * state changes (state, receive count, first and latest receive time,
+ * visible_at). So the first put of a key writes the whole 'M' record and
+ * every later one only the 36-byte 'S' record into msgstate, which
+ * supersedes the receive state 'M' was written with; del_message removes
+ * both. The hook decides which without reading LMDB: the store keeps, per
+ * queue, full_next, the lowest seq not yet written in full. A new message
+ * (sent, or moved in by redrive) takes the queue's next_seq, so seqs only
+ * grow and a message needs 'M' exactly when its seq >= full_next; load sets
+ * full_next to each queue's next_seq. A receive never copies or re-encodes a
+ * body or attributes, however large.
+ *
+ * The thread checks what that decision assumed, cheaply: it writes an 'S'
+ * only if its 'M' exists (one lookup), and an 'M' only if its queue's record
+ * exists (one lookup per queue and transaction). Otherwise it skips the
+ * record and reports the key (see below). So the store can never hold a
+ * receive state without its message or a message without its queue, the
+ * two inconsistencies that would stop the next start.
+ *
+ * When a transaction fails
+ * ------------------------
+ * An LMDB error, a write error or an injected fault fails a transaction as a
+ * whole: it is aborted, nothing of it reaches the disk, and every batch it
+ * covered is reported failed, so the server answers their requests
+ * ServiceUnavailable. A full map is not a failure: the thread doubles the map
+ * (mdb_env_set_mapsize is safe there, between its transactions) and applies
+ * the same batches again. A batch that ran out of memory while being
+ * recorded is reported failed without being applied.
+ *
+ * The engine keeps its in-memory changes on failure (store.h), and batches
+ * submitted after the failed one were built on them: one may carry an 'S'
+ * for a message whose 'M' was lost. So the thread reports every key the
+ * failed batches touched, and every record it skipped, and reap re-records
+ * the current in-memory state of each key into the current batch: a message
+ * that exists is rewritten in full, one that does not is deleted; a queue is
+ * rewritten or deleted; a failed purge is redone and the queue's messages
+ * rewritten; a failed wipe is redone and everything rewritten. The disk
+ * converges with memory at the next commit.
  *
  * Layout
  * ------
@@ -42,24 +108,6 @@
  * creation order and "messages" queue by queue, each in arrival order: load
  * is a merge of sorted streams, with no lookups.
  *
- * Cheap receives
- * --------------
- * put_message runs on every send and on every receive and visibility change.
- * A message's content (body, attributes, ids, digests, sending times) never
- * changes under its key (queue id, seq): a DLQ move gives it a new key. Only
- * its receive state changes (state, receive count, first and latest receive
- * time, visible_at). So put_message first inserts the full record with
- * MDB_NOOVERWRITE|MDB_RESERVE: for a new key LMDB reserves the exact size in
- * the page and the record is encoded straight into it, with no intermediate
- * buffer; for an existing key LMDB answers MDB_KEYEXIST without writing, and
- * only the 36-byte 'S' record goes into msgstate. One B-tree descent
- * decides, and a receive never copies or re-encodes a body or attributes,
- * however large. An 'S' record, when present, supersedes the receive state
- * the 'M' record was written with; del_message removes both.
- *
- * Because a put on a missing key writes the whole record, a message whose
- * send was in a lost group is written in full by its next receive.
- *
  * Seqs and queue ids never come back
  * ----------------------------------
  * After a restart the engine continues a queue's seqs after the highest one
@@ -68,7 +116,9 @@
  * queue's next_seq and fifo_next_sequence into its 'N' record, and load gives
  * the engine the larger of that and the queue record's. Likewise 'I' keeps
  * the highest queue id ever stored + 1, so a deleted queue's id is not reused
- * (the engine has no setter for it; load raises engine->next_queue_id).
+ * (the engine has no setter for it; load raises engine->next_queue_id). The
+ * thread keeps 'I' itself: a transaction that stores a queue with a higher
+ * id writes it once.
  *
  * Records
  * -------
@@ -97,6 +147,10 @@
  *   'I'             u16 0, u64 next queue id, crc
  *   'F'             u16 0, crc (its version byte is the store's format)
  *
+ * A batch holds operations back to back, each an 8-byte header (u32 type,
+ * u32 payload length, host order: it never leaves the process) and a
+ * payload: the key, then the finished record where there is one.
+ *
  * Corruption
  * ----------
  * Decoding trusts nothing: the checksum is checked before any field is read,
@@ -114,28 +168,31 @@
  * Map size
  * --------
  * The map is 8 GiB of address space (sparse: the file grows only with use).
- * When a group starts with more than three quarters of the map in use the
- * map doubles first: mdb_env_set_mapsize is only safe with no transaction
- * open, which is exactly then. A single group that still overflows the map
- * fails with MDB_MAP_FULL like any failed group; the map doubles, and the
- * next group fits. A group dirtying more pages than LMDB allows in one
- * transaction (MDB_TXN_FULL, about 512 MiB) fails the same way.
+ * Before each transaction the thread doubles it when more than three
+ * quarters are in use, and a transaction that still overflows it is retried
+ * after another doubling. A transaction dirtying more pages than LMDB allows
+ * (MDB_TXN_FULL, about 512 MiB) fails like any failed transaction.
  */
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <lmdb.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <nmmintrin.h>
 #endif
 
+#include "common/buf.h"
 #include "common/err.h"
 #include "sqs-emu/engine.h"
 #include "sqs-emu/lmdb_store.h"
@@ -155,6 +212,7 @@
 /* Sizes of the fixed parts. */
 #define RECV_PREFIX_SIZE 32                     /* version .. visible_at_ms */
 #define STATE_REC_SIZE   (RECV_PREFIX_SIZE + 4) /* 'S': the prefix and the checksum */
+#define SMALL_REC_MAX    24                     /* 'N', 'I', 'F' */
 #define QUEUE_KEY_SIZE   8
 #define MSG_KEY_SIZE     16
 
@@ -167,20 +225,113 @@
 
 #define LOCK_FILE_NAME "sqs-emu.lock"
 
+/* BATCH mode: the longest a commit stays unsynced. */
+#define BATCH_SYNC_NS INT64_C(10000000)
+/* Map doublings one transaction may ask for before it fails. */
+#define MAX_GROWS 8
+/* Emptied batch buffers kept for reuse, and the largest one kept. */
+#define SPARE_MAX      8
+#define SPARE_MAX_SIZE ((size_t)4 << 20)
+/* Results published but not reaped beyond which equal ones are merged. */
+#define RESULTS_MERGE 64
+
 enum { DB_QUEUES, DB_MESSAGES, DB_MSGSTATE, DB_SEQS, DB_META, DB_COUNT };
 
 static const char *const db_names[DB_COUNT] = { "queues", "messages", "msgstate", "seqs", "meta" };
 
+/* Operations of a batch. */
+enum op_type {
+    OP_PUT_QUEUE = 1, /* queue key, 'Q' */
+    OP_DEL_QUEUE,     /* queue key: the record, its messages, states and mark */
+    OP_PUT_MSG,       /* message key, 'M' of a message never written in full */
+    OP_REWRITE_MSG,   /* message key, 'M' replacing whatever is stored (resync) */
+    OP_PUT_STATE,     /* message key, 'S' */
+    OP_DEL_MSG,       /* message key, 'N' of its queue */
+    OP_PURGE,         /* queue key, 'N' */
+    OP_WIPE           /* nothing */
+};
+
+struct op_hdr {
+    uint32_t type; /* enum op_type */
+    uint32_t len;  /* payload bytes that follow */
+};
+
+/* One batch: the changes of one event-loop round, in order. */
+struct batch {
+    struct dd_buf ops;  /* owned: operations back to back */
+    size_t n_ops;       /* operations in ops */
+    uint64_t no;        /* its number, given by submit */
+    int failed;         /* an operation could not be recorded: fail it whole */
+    struct batch *next; /* the queue or the spare list */
+};
+
+/* What must be re-recorded from memory after a failure (see the essay). */
+enum resync_kind { RS_WIPE, RS_PURGE, RS_QUEUE, RS_MSG };
+
+struct resync {
+    uint64_t qid;  /* the queue */
+    uint64_t seq;  /* the message (RS_MSG), else 0 */
+    unsigned kind; /* enum resync_kind */
+};
+
+struct rsvec {
+    struct resync *v; /* owned */
+    size_t n, cap;
+};
+
+/* Per queue: the lowest seq not yet written in full (see "Cheap receives"). */
+struct qmark {
+    uint64_t qid;
+    uint64_t full_next;
+};
+
 struct sqs_lmdb_store {
+    /* Fixed once open. */
     MDB_env *env;                   /* owned */
     MDB_dbi dbi[DB_COUNT];          /* the named databases, valid while env is open */
-    MDB_txn *txn;                   /* the current group's write transaction, or NULL */
-    int failed;                     /* a hook of the current group failed */
     enum sqs_durability durability; /* FSYNC or BATCH */
     int lock_fd;                    /* owned; holds the flock of the directory */
-    uint64_t next_queue_id;         /* committed: highest queue id ever stored + 1 */
-    uint64_t pending_queue_id;      /* the same counting the open group */
-    char last_error[256];           /* the last failure, for the log */
+    int notify_fd;                  /* owned eventfd: written when results are published */
+
+    /* The event-loop thread's. */
+    struct batch *open;   /* the current batch, NULL until its first operation */
+    int open_failed;      /* an operation of the current batch could not be recorded */
+    uint64_t submitted;   /* the newest submitted batch's number */
+    uint64_t reaped;      /* the newest batch whose result reap delivered */
+    struct qmark *marks;  /* owned, ascending qid */
+    size_t n_marks;       /* entries used */
+    size_t cap_marks;     /* entries allocated */
+    uint64_t error_seen;  /* thread_errors when last_error was last refreshed */
+    char last_error[256]; /* the last failure, for the log */
+
+    /* Shared with the store thread: under mu. */
+    pthread_mutex_t mu;
+    pthread_cond_t work;             /* to the thread: batches queued, pause lifted, stop */
+    pthread_cond_t finished;         /* from the thread: `done` moved */
+    struct batch *q_head, *q_tail;   /* submitted, not yet taken */
+    struct batch *spare;             /* emptied batches for reuse */
+    size_t n_spare;                  /* batches on spare */
+    _Atomic uint64_t done;           /* every batch up to this one is finished (also read
+                                        without mu, by sqs_lmdb_store_idle) */
+    struct sqs_lmdb_result *results; /* owned: published, not yet reaped, oldest first */
+    size_t n_results, cap_results;   /* results used / allocated */
+    struct rsvec rs;                 /* keys to re-record, not yet reaped */
+    int rs_all;                      /* resync entries were lost: re-record everything */
+    char thread_error[256];          /* the thread's last failure */
+    uint64_t thread_errors;          /* failures so far, to notice a new one */
+    size_t map_size;                 /* the current map size */
+    unsigned inject;                 /* transactions still to fail on purpose */
+    int paused;                      /* sqs_lmdb_store_pause */
+    int stop;                        /* close: drain and leave */
+    int thread_started;              /* thread is joinable */
+    int sync_inited;                 /* mu and the conditions exist */
+    pthread_t thread;
+
+    /* The store thread's. */
+    uint64_t next_queue_id; /* committed 'I': highest queue id ever stored + 1 */
+    int64_t last_sync_ns;   /* BATCH: when the thread last synced */
+    int unsynced;           /* BATCH: a commit is not synced yet */
+    char t_error[256];      /* the failure being reported */
 };
 
 /* ---- helpers ---- */
@@ -865,76 +1016,478 @@ static int dec_small(const MDB_val *v, int type, int n_vals, uint64_t *vals, con
     return DD_OK;
 }
 
-/* ---- the group's transaction ---- */
+/* ---- per-queue marks (event-loop thread) ---- */
 
-static void note(struct sqs_lmdb_store *s, const char *what, int mdb_rc)
+/* The index of the first mark with a qid >= qid. */
+static size_t mark_pos(const struct sqs_lmdb_store *s, uint64_t qid)
 {
-    snprintf(s->last_error, sizeof(s->last_error), "%s: %s", what, mdb_strerror(mdb_rc));
-}
-
-/* Doubles the map when more than three quarters of it are used, or always
- * when force. Only with no transaction open. */
-static void grow_map(struct sqs_lmdb_store *s, int force)
-{
-    assert(!s->txn);
-    MDB_envinfo info;
-    MDB_stat st;
-    if (mdb_env_info(s->env, &info) || mdb_env_stat(s->env, &st))
-        return;
-    size_t used = ((size_t)info.me_last_pgno + 1) * st.ms_psize;
-    if (!force && used <= info.me_mapsize / 4 * 3)
-        return;
-    if (info.me_mapsize > SIZE_MAX / 2)
-        return;
-    int rc = mdb_env_set_mapsize(s->env, info.me_mapsize * 2);
-    if (rc)
-        note(s, "growing the map", rc);
-}
-
-/* Loses the current group (see "Group commit" above). */
-static int fail_group(struct sqs_lmdb_store *s, const char *what, int mdb_rc)
-{
-    note(s, what, mdb_rc);
-    if (s->txn) {
-        mdb_txn_abort(s->txn);
-        s->txn = NULL;
+    size_t lo = 0, hi = s->n_marks;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->marks[mid].qid < qid)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    s->failed = 1;
-    s->pending_queue_id = s->next_queue_id;
-    if (mdb_rc == MDB_MAP_FULL)
-        grow_map(s, 1);
-    return DD_EIO;
+    return lo;
 }
 
-/* Every hook starts here: the group's transaction, opened on first use. */
-static int begin(struct sqs_lmdb_store *s)
+static struct qmark *mark_find(struct sqs_lmdb_store *s, uint64_t qid)
 {
-    if (s->failed)
-        return DD_EIO;
-    if (s->txn)
-        return DD_OK;
-    grow_map(s, 0);
-    int rc = mdb_txn_begin(s->env, NULL, 0, &s->txn);
-    if (rc) {
-        s->txn = NULL;
-        return fail_group(s, "beginning a transaction", rc);
+    size_t i = mark_pos(s, qid);
+    return i < s->n_marks && s->marks[i].qid == qid ? &s->marks[i] : NULL;
+}
+
+/* Sets qid's full_next. Out of memory leaves the queue without a mark, which
+ * only costs full records: a put_message without a mark writes 'M'. */
+static void mark_set(struct sqs_lmdb_store *s, uint64_t qid, uint64_t full_next)
+{
+    size_t i = mark_pos(s, qid);
+    if (i < s->n_marks && s->marks[i].qid == qid) {
+        s->marks[i].full_next = full_next;
+        return;
     }
+    if (s->n_marks == s->cap_marks) {
+        size_t cap = s->cap_marks ? 2 * s->cap_marks : 16;
+        struct qmark *m = realloc(s->marks, cap * sizeof(*m));
+        if (!m)
+            return;
+        s->marks = m;
+        s->cap_marks = cap;
+    }
+    memmove(&s->marks[i + 1], &s->marks[i], (s->n_marks - i) * sizeof(*s->marks));
+    s->marks[i].qid = qid;
+    s->marks[i].full_next = full_next;
+    s->n_marks++;
+}
+
+static void mark_del(struct sqs_lmdb_store *s, uint64_t qid)
+{
+    size_t i = mark_pos(s, qid);
+    if (i < s->n_marks && s->marks[i].qid == qid) {
+        memmove(&s->marks[i], &s->marks[i + 1], (s->n_marks - i - 1) * sizeof(*s->marks));
+        s->n_marks--;
+    }
+}
+
+/* ---- batches ---- */
+
+static void batch_free(struct batch *b)
+{
+    if (!b)
+        return;
+    dd_buf_release(&b->ops);
+    free(b);
+}
+
+/* An empty batch, recycled if one is spare (event-loop thread). */
+static struct batch *batch_get(struct sqs_lmdb_store *s)
+{
+    pthread_mutex_lock(&s->mu);
+    struct batch *b = s->spare;
+    if (b) {
+        s->spare = b->next;
+        s->n_spare--;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (!b)
+        b = calloc(1, sizeof(*b));
+    if (b) {
+        b->next = NULL;
+        b->n_ops = 0;
+        b->no = 0;
+        b->failed = 0;
+        dd_buf_reset(&b->ops);
+    }
+    return b;
+}
+
+/* Walks the operations of b: calls fn for each until it returns non-zero. */
+static int batch_each(const struct batch *b,
+                      int (*fn)(void *arg, unsigned type, const unsigned char *p, size_t len),
+                      void *arg)
+{
+    size_t off = 0;
+    const unsigned char *base = (const unsigned char *)b->ops.data;
+    for (size_t i = 0; i < b->n_ops; i++) {
+        struct op_hdr h;
+        assert(off + sizeof(h) <= b->ops.len);
+        memcpy(&h, base + off, sizeof(h));
+        off += sizeof(h);
+        assert(off + h.len <= b->ops.len);
+        int rc = fn(arg, h.type, base + off, h.len);
+        if (rc)
+            return rc;
+        off += h.len;
+    }
+    assert(off == b->ops.len);
+    return 0;
+}
+
+/* ---- recording (event-loop thread) ---- */
+
+/*
+ * Reserves one operation with a payload of len bytes at the end of the
+ * current batch and returns where the payload goes. NULL when the batch has
+ * already failed (*rc DD_EIO: later changes of a failed batch are not
+ * recorded) or cannot grow (*rc DD_ENOMEM, and the batch fails).
+ */
+static unsigned char *op_begin(struct sqs_lmdb_store *s, enum op_type type, size_t len, int *rc)
+{
+    if (s->open_failed) {
+        *rc = DD_EIO;
+        return NULL;
+    }
+    if (!s->open)
+        s->open = batch_get(s);
+    if (!s->open || len > UINT32_MAX ||
+        dd_buf_reserve(&s->open->ops, sizeof(struct op_hdr) + len) != DD_OK) {
+        s->open_failed = 1;
+        snprintf(s->last_error, sizeof(s->last_error), "recording a change: out of memory");
+        *rc = DD_ENOMEM;
+        return NULL;
+    }
+    struct dd_buf *b = &s->open->ops;
+    struct op_hdr h = { (uint32_t)type, (uint32_t)len };
+    memcpy(b->data + b->len, &h, sizeof(h));
+    unsigned char *p = (unsigned char *)b->data + b->len + sizeof(h);
+    b->len += sizeof(h) + len;
+    b->data[b->len] = '\0';
+    s->open->n_ops++;
+    *rc = DD_OK;
+    return p;
+}
+
+/* 'M' of m under (qid, m->seq). */
+static int emit_message(struct sqs_lmdb_store *s, enum op_type type, uint64_t qid,
+                        const struct sqs_message *m)
+{
+    struct sqs_message_record rec;
+    sqs_message_record_of(m, &rec);
+    struct wr count = { NULL, 0 };
+    enc_message(&count, &rec);
+    int rc;
+    unsigned char *p = op_begin(s, type, MSG_KEY_SIZE + count.n, &rc);
+    if (!p)
+        return rc;
+    be64_put(p, qid);
+    be64_put(p + 8, m->seq);
+    struct wr w = { p + MSG_KEY_SIZE, 0 };
+    enc_message(&w, &rec);
+    assert(w.n == count.n);
+    seal(p + MSG_KEY_SIZE, w.n);
     return DD_OK;
 }
 
-/* Deletes key from db; a missing key is fine. */
-static int db_del(struct sqs_lmdb_store *s, int db, const void *key, size_t key_len)
+/* 'S' of m under (qid, m->seq). */
+static int emit_state(struct sqs_lmdb_store *s, uint64_t qid, const struct sqs_message *m)
+{
+    int rc;
+    unsigned char *p = op_begin(s, OP_PUT_STATE, MSG_KEY_SIZE + STATE_REC_SIZE, &rc);
+    if (!p)
+        return rc;
+    be64_put(p, qid);
+    be64_put(p + 8, m->seq);
+    struct sqs_message_record rec;
+    sqs_message_record_of(m, &rec);
+    struct wr w = { p + MSG_KEY_SIZE, 0 };
+    enc_recv_state(&w, REC_STATE, 0, &rec);
+    w_u32(&w, 0);
+    assert(w.n == STATE_REC_SIZE);
+    seal(p + MSG_KEY_SIZE, STATE_REC_SIZE);
+    return DD_OK;
+}
+
+/* 'Q' of q. */
+static int emit_queue(struct sqs_lmdb_store *s, const struct sqs_queue *q)
+{
+    struct sqs_kvlist attrs = { 0 }, tags = { 0 };
+    struct sqs_queue_record rec;
+    int rc = sqs_queue_record_of(q, &rec, &attrs, &tags);
+    if (rc != DD_OK) {
+        s->open_failed = 1;
+        snprintf(s->last_error, sizeof(s->last_error), "put_queue: out of memory");
+        rc = DD_ENOMEM;
+    } else {
+        struct wr count = { NULL, 0 };
+        enc_queue(&count, &rec);
+        unsigned char *p = op_begin(s, OP_PUT_QUEUE, QUEUE_KEY_SIZE + count.n, &rc);
+        if (p) {
+            be64_put(p, q->id);
+            struct wr w = { p + QUEUE_KEY_SIZE, 0 };
+            enc_queue(&w, &rec);
+            assert(w.n == count.n);
+            seal(p + QUEUE_KEY_SIZE, w.n);
+        }
+    }
+    sqs_kvlist_release(&attrs);
+    sqs_kvlist_release(&tags);
+    return rc;
+}
+
+/* OP_DEL_MSG (seq != 0) or OP_PURGE: the key and q's sequence mark. */
+static int emit_with_mark(struct sqs_lmdb_store *s, enum op_type type, const struct sqs_queue *q,
+                          uint64_t seq)
+{
+    size_t klen = type == OP_DEL_MSG ? MSG_KEY_SIZE : QUEUE_KEY_SIZE;
+    unsigned char vb[SMALL_REC_MAX];
+    size_t vlen = enc_small(vb, REC_SEQMARK, 2, q->next_seq, q->fifo_next_sequence);
+    int rc;
+    unsigned char *p = op_begin(s, type, klen + vlen, &rc);
+    if (!p)
+        return rc;
+    be64_put(p, q->id);
+    if (type == OP_DEL_MSG)
+        be64_put(p + 8, seq);
+    memcpy(p + klen, vb, vlen);
+    return DD_OK;
+}
+
+/* OP_DEL_QUEUE (qid) or OP_WIPE (qid unused). */
+static int emit_bare(struct sqs_lmdb_store *s, enum op_type type, uint64_t qid)
+{
+    int rc;
+    unsigned char *p = op_begin(s, type, type == OP_DEL_QUEUE ? QUEUE_KEY_SIZE : 0, &rc);
+    if (p && type == OP_DEL_QUEUE)
+        be64_put(p, qid);
+    return rc;
+}
+
+/* ---- the hooks ---- */
+
+static int hook_put_queue(void *ctx, const struct sqs_queue *q)
+{
+    struct sqs_lmdb_store *s = ctx;
+    int rc = emit_queue(s, q);
+    /* A queue seen for the first time has written no message in full. */
+    if (rc == DD_OK && !mark_find(s, q->id))
+        mark_set(s, q->id, q->next_seq);
+    return rc;
+}
+
+static int hook_del_queue(void *ctx, const struct sqs_queue *q)
+{
+    struct sqs_lmdb_store *s = ctx;
+    mark_del(s, q->id);
+    return emit_bare(s, OP_DEL_QUEUE, q->id);
+}
+
+static int hook_put_message(void *ctx, const struct sqs_queue *q, const struct sqs_message *m)
+{
+    struct sqs_lmdb_store *s = ctx;
+    /* See "Cheap receives": a seq at or above the mark has no 'M' yet. */
+    struct qmark *mk = mark_find(s, q->id);
+    if (mk && m->seq < mk->full_next)
+        return emit_state(s, q->id, m);
+    int rc = emit_message(s, OP_PUT_MSG, q->id, m);
+    if (rc == DD_OK)
+        mark_set(s, q->id, m->seq + 1);
+    return rc;
+}
+
+static int hook_del_message(void *ctx, const struct sqs_queue *q, const struct sqs_message *m)
+{
+    return emit_with_mark(ctx, OP_DEL_MSG, q, m->seq);
+}
+
+static int hook_purge_queue(void *ctx, const struct sqs_queue *q)
+{
+    return emit_with_mark(ctx, OP_PURGE, q, 0);
+}
+
+static const struct sqs_store_ops lmdb_ops = {
+    hook_put_queue, hook_del_queue, hook_put_message, hook_del_message, hook_purge_queue,
+};
+
+const struct sqs_store_ops *sqs_lmdb_store_ops(void)
+{
+    return &lmdb_ops;
+}
+
+int sqs_lmdb_store_wipe(struct sqs_lmdb_store *s)
+{
+    s->n_marks = 0;
+    return emit_bare(s, OP_WIPE, 0);
+}
+
+/* ---- resync: re-recording what a failure lost (event-loop thread) ---- */
+
+struct qref {
+    uint64_t id;
+    struct sqs_queue *q; /* borrowed from the engine */
+};
+
+struct qindex {
+    struct qref *v; /* owned, ascending id once sorted */
+    size_t n, cap;
+    int nomem;
+};
+
+static int qindex_add(struct sqs_queue *q, void *arg)
+{
+    struct qindex *ix = arg;
+    if (ix->n == ix->cap) {
+        size_t cap = ix->cap ? 2 * ix->cap : 16;
+        struct qref *v = realloc(ix->v, cap * sizeof(*v));
+        if (!v) {
+            ix->nomem = 1;
+            return 1;
+        }
+        ix->v = v;
+        ix->cap = cap;
+    }
+    ix->v[ix->n].id = q->id;
+    ix->v[ix->n].q = q;
+    ix->n++;
+    return 0;
+}
+
+static int cmp_qref(const void *a, const void *b)
+{
+    uint64_t x = ((const struct qref *)a)->id, y = ((const struct qref *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_resync(const void *a, const void *b)
+{
+    const struct resync *x = a, *y = b;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    if (x->qid != y->qid)
+        return x->qid < y->qid ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static struct sqs_queue *qindex_find(const struct qindex *ix, uint64_t id)
+{
+    struct qref key = { id, NULL };
+    struct qref *r = bsearch(&key, ix->v, ix->n, sizeof(*ix->v), cmp_qref);
+    return r ? r->q : NULL;
+}
+
+/* Every message of q in full. */
+static void emit_all_messages(struct sqs_lmdb_store *s, const struct sqs_queue *q)
+{
+    for (size_t i = 0; i < q->index.cap; i++)
+        if (q->index.slots[i])
+            (void)emit_message(s, OP_REWRITE_MSG, q->id, q->index.slots[i]);
+}
+
+static int resync_whole_queue(struct sqs_queue *q, void *arg)
+{
+    struct sqs_lmdb_store *s = arg;
+    (void)emit_queue(s, q);
+    emit_all_messages(s, q);
+    mark_set(s, q->id, q->next_seq);
+    return 0;
+}
+
+/* Re-records the in-memory state of every key in rs (sorted here), or of
+ * everything when all (see "When a transaction fails"). Failures to record
+ * fail the current batch, whose own keys then come back here. */
+static void resync(struct sqs_lmdb_store *s, struct sqs_engine *e, struct rsvec *rs, int all)
+{
+    struct qindex ix = { 0 };
+    sqs_engine_foreach(e, qindex_add, &ix);
+    qsort(ix.v, ix.n, sizeof(*ix.v), cmp_qref);
+    qsort(rs->v, rs->n, sizeof(*rs->v), cmp_resync);
+    if (ix.nomem || (rs->n > 0 && rs->v[0].kind == RS_WIPE))
+        all = 1;
+    if (all) {
+        (void)sqs_lmdb_store_wipe(s);
+        sqs_engine_foreach(e, resync_whole_queue, s);
+        free(ix.v);
+        return;
+    }
+    for (size_t i = 0; i < rs->n; i++) {
+        const struct resync *r = &rs->v[i];
+        if (i > 0 && cmp_resync(r, &rs->v[i - 1]) == 0)
+            continue;
+        struct sqs_queue *q = qindex_find(&ix, r->qid);
+        if (!q) {
+            /* Gone from memory: make sure it is gone from disk too. */
+            if (r->kind != RS_MSG)
+                (void)emit_bare(s, OP_DEL_QUEUE, r->qid);
+            continue;
+        }
+        if (r->kind == RS_PURGE) {
+            (void)emit_with_mark(s, OP_PURGE, q, 0);
+            (void)emit_queue(s, q);
+            emit_all_messages(s, q);
+        } else if (r->kind == RS_QUEUE) {
+            (void)emit_queue(s, q);
+        } else {
+            const struct sqs_message *m = sqs_message_find(q, r->seq);
+            if (m) {
+                (void)emit_message(s, OP_REWRITE_MSG, q->id, m);
+                struct qmark *mk = mark_find(s, q->id);
+                if (mk && m->seq >= mk->full_next)
+                    mk->full_next = m->seq + 1;
+            } else {
+                (void)emit_with_mark(s, OP_DEL_MSG, q, r->seq);
+            }
+        }
+    }
+    free(ix.v);
+}
+
+/* ---- the store thread: applying batches ---- */
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int rsvec_push(struct rsvec *v, unsigned kind, uint64_t qid, uint64_t seq)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? 2 * v->cap : 64;
+        struct resync *p = realloc(v->v, cap * sizeof(*p));
+        if (!p)
+            return DD_ENOMEM;
+        v->v = p;
+        v->cap = cap;
+    }
+    v->v[v->n].kind = kind;
+    v->v[v->n].qid = qid;
+    v->v[v->n].seq = seq;
+    v->n++;
+    return DD_OK;
+}
+
+/* One transaction's working state. */
+struct applier {
+    struct sqs_lmdb_store *s;
+    MDB_txn *txn;           /* the write transaction */
+    uint64_t next_queue_id; /* 'I' as this transaction leaves it */
+    uint64_t seen[4];       /* queues whose record exists in txn (0 = none) */
+    unsigned n_seen;        /* insertions so far (round robin over seen) */
+    struct rsvec *skipped;  /* records skipped for a missing queue or message */
+    int skipped_all;        /* skipped could not grow: re-record everything */
+    const char *what;       /* the operation that failed */
+};
+
+static void skip(struct applier *A, unsigned kind, uint64_t qid, uint64_t seq)
+{
+    if (rsvec_push(A->skipped, kind, qid, seq) != DD_OK)
+        A->skipped_all = 1;
+}
+
+/* Deletes key from dbi; a missing key is fine. */
+static int db_del(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t key_len)
 {
     MDB_val k = { key_len, (void *)key };
-    int rc = mdb_del(s->txn, s->dbi[db], &k, NULL);
+    int rc = mdb_del(txn, dbi, &k, NULL);
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-/* Deletes every key of db that starts with the 8-byte queue id qid. */
-static int db_del_queue_range(struct sqs_lmdb_store *s, int db, uint64_t qid)
+/* Deletes every key of dbi that starts with the 8-byte queue id qid. */
+static int db_del_queue_range(MDB_txn *txn, MDB_dbi dbi, uint64_t qid)
 {
     MDB_cursor *c;
-    int rc = mdb_cursor_open(s->txn, s->dbi[db], &c);
+    int rc = mdb_cursor_open(txn, dbi, &c);
     if (rc)
         return rc;
     unsigned char kb[MSG_KEY_SIZE] = { 0 };
@@ -955,216 +1508,592 @@ static int db_del_queue_range(struct sqs_lmdb_store *s, int db, uint64_t qid)
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-static int put_seqmark(struct sqs_lmdb_store *s, const struct sqs_queue *q)
+/* Whether queue qid has its record in the transaction (*present), or an LMDB error. */
+static int queue_present(struct applier *A, uint64_t qid, int *present)
 {
-    unsigned char kb[QUEUE_KEY_SIZE], vb[32];
-    be64_put(kb, q->id);
-    MDB_val k = { sizeof(kb), kb };
-    MDB_val v = { enc_small(vb, REC_SEQMARK, 2, q->next_seq, q->fifo_next_sequence), vb };
-    return mdb_put(s->txn, s->dbi[DB_SEQS], &k, &v, 0);
-}
-
-/* ---- the hooks ---- */
-
-static int hook_put_queue(void *ctx, const struct sqs_queue *q)
-{
-    struct sqs_lmdb_store *s = ctx;
-    int rc = begin(s);
-    if (rc)
-        return rc;
-    struct sqs_kvlist attrs = { 0 }, tags = { 0 };
-    struct sqs_queue_record rec;
-    if (sqs_queue_record_of(q, &rec, &attrs, &tags) != DD_OK) {
-        sqs_kvlist_release(&attrs);
-        sqs_kvlist_release(&tags);
-        fail_group(s, "put_queue", ENOMEM);
-        return DD_ENOMEM;
-    }
-    struct wr count = { NULL, 0 };
-    enc_queue(&count, &rec);
+    for (unsigned i = 0; i < 4 && i < A->n_seen; i++)
+        if (A->seen[i] == qid) {
+            *present = 1;
+            return 0;
+        }
     unsigned char kb[QUEUE_KEY_SIZE];
-    be64_put(kb, q->id);
-    MDB_val k = { sizeof(kb), kb }, v = { count.n, NULL };
-    int mrc = mdb_put(s->txn, s->dbi[DB_QUEUES], &k, &v, MDB_RESERVE);
-    if (mrc == 0) {
-        struct wr w = { v.mv_data, 0 };
-        enc_queue(&w, &rec);
-        assert(w.n == count.n);
-        seal(v.mv_data, w.n);
+    be64_put(kb, qid);
+    MDB_val k = { sizeof(kb), kb }, v;
+    int rc = mdb_get(A->txn, A->s->dbi[DB_QUEUES], &k, &v);
+    *present = rc == 0;
+    if (rc == 0)
+        A->seen[A->n_seen++ % 4] = qid;
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static void queue_forget(struct applier *A, uint64_t qid)
+{
+    for (unsigned i = 0; i < 4; i++)
+        if (A->seen[i] == qid)
+            A->seen[i] = 0;
+}
+
+static int apply_op(void *arg, unsigned type, const unsigned char *p, size_t len)
+{
+    struct applier *A = arg;
+    MDB_txn *txn = A->txn;
+    const MDB_dbi *dbi = A->s->dbi;
+    uint64_t qid = len >= QUEUE_KEY_SIZE ? be64_get(p) : 0; /* OP_WIPE has no key */
+    MDB_val qk = { QUEUE_KEY_SIZE, (void *)p }, mk = { MSG_KEY_SIZE, (void *)p }, v;
+    int rc = 0;
+    switch (type) {
+    case OP_PUT_QUEUE:
+        A->what = "put_queue";
+        v.mv_size = len - QUEUE_KEY_SIZE;
+        v.mv_data = (void *)(p + QUEUE_KEY_SIZE);
+        rc = mdb_put(txn, dbi[DB_QUEUES], &qk, &v, 0);
+        if (rc == 0) {
+            A->seen[A->n_seen++ % 4] = qid;
+            if (qid >= A->next_queue_id)
+                A->next_queue_id = qid + 1;
+        }
+        break;
+    case OP_DEL_QUEUE:
+        A->what = "del_queue";
+        queue_forget(A, qid);
+        rc = db_del(txn, dbi[DB_QUEUES], p, QUEUE_KEY_SIZE);
+        if (!rc)
+            rc = db_del_queue_range(txn, dbi[DB_MESSAGES], qid);
+        if (!rc)
+            rc = db_del_queue_range(txn, dbi[DB_MSGSTATE], qid);
+        if (!rc)
+            rc = db_del(txn, dbi[DB_SEQS], p, QUEUE_KEY_SIZE);
+        break;
+    case OP_PUT_MSG:
+    case OP_REWRITE_MSG: {
+        A->what = "put_message";
+        int present = 0;
+        rc = queue_present(A, qid, &present);
+        if (rc)
+            break;
+        if (!present) {
+            skip(A, RS_QUEUE, qid, 0);
+            skip(A, RS_MSG, qid, be64_get(p + 8));
+            break;
+        }
+        v.mv_size = len - MSG_KEY_SIZE;
+        v.mv_data = (void *)(p + MSG_KEY_SIZE);
+        if (type == OP_PUT_MSG) {
+            rc = mdb_put(txn, dbi[DB_MESSAGES], &mk, &v, MDB_NOOVERWRITE);
+            if (rc != MDB_KEYEXIST)
+                break;
+            /* Stored already (it cannot be, seqs grow; but a rewrite is right). */
+            v.mv_size = len - MSG_KEY_SIZE;
+            v.mv_data = (void *)(p + MSG_KEY_SIZE);
+        }
+        rc = mdb_put(txn, dbi[DB_MESSAGES], &mk, &v, 0);
+        if (!rc)
+            rc = db_del(txn, dbi[DB_MSGSTATE], p, MSG_KEY_SIZE);
+        break;
     }
-    sqs_kvlist_release(&attrs);
-    sqs_kvlist_release(&tags);
-    if (mrc == 0 && q->id >= s->pending_queue_id) {
-        unsigned char vb[32];
-        MDB_val mk = { sizeof("next_queue_id") - 1, "next_queue_id" };
-        MDB_val mv = { enc_small(vb, REC_QUEUEID, 1, q->id + 1, 0), vb };
-        mrc = mdb_put(s->txn, s->dbi[DB_META], &mk, &mv, 0);
-        if (mrc == 0)
-            s->pending_queue_id = q->id + 1;
+    case OP_PUT_STATE:
+        A->what = "put_message";
+        rc = mdb_get(txn, dbi[DB_MESSAGES], &mk, &v);
+        if (rc == MDB_NOTFOUND) {
+            skip(A, RS_MSG, qid, be64_get(p + 8));
+            rc = 0;
+            break;
+        }
+        if (rc)
+            break;
+        v.mv_size = len - MSG_KEY_SIZE;
+        v.mv_data = (void *)(p + MSG_KEY_SIZE);
+        rc = mdb_put(txn, dbi[DB_MSGSTATE], &mk, &v, 0);
+        break;
+    case OP_DEL_MSG:
+        A->what = "del_message";
+        rc = db_del(txn, dbi[DB_MESSAGES], p, MSG_KEY_SIZE);
+        if (!rc)
+            rc = db_del(txn, dbi[DB_MSGSTATE], p, MSG_KEY_SIZE);
+        v.mv_size = len - MSG_KEY_SIZE;
+        v.mv_data = (void *)(p + MSG_KEY_SIZE);
+        if (!rc)
+            rc = mdb_put(txn, dbi[DB_SEQS], &qk, &v, 0);
+        break;
+    case OP_PURGE:
+        A->what = "purge_queue";
+        rc = db_del_queue_range(txn, dbi[DB_MESSAGES], qid);
+        if (!rc)
+            rc = db_del_queue_range(txn, dbi[DB_MSGSTATE], qid);
+        v.mv_size = len - QUEUE_KEY_SIZE;
+        v.mv_data = (void *)(p + QUEUE_KEY_SIZE);
+        if (!rc)
+            rc = mdb_put(txn, dbi[DB_SEQS], &qk, &v, 0);
+        break;
+    case OP_WIPE: {
+        A->what = "wipe";
+        static const int wiped[] = { DB_QUEUES, DB_MESSAGES, DB_MSGSTATE, DB_SEQS };
+        for (size_t i = 0; rc == 0 && i < DD_ARRAY_LEN(wiped); i++)
+            rc = mdb_drop(txn, dbi[wiped[i]], 0);
+        A->n_seen = 0;
+        break;
     }
-    return mrc ? fail_group(s, "put_queue", mrc) : DD_OK;
-}
-
-static int hook_del_queue(void *ctx, const struct sqs_queue *q)
-{
-    struct sqs_lmdb_store *s = ctx;
-    int rc = begin(s);
-    if (rc)
-        return rc;
-    unsigned char kb[QUEUE_KEY_SIZE];
-    be64_put(kb, q->id);
-    int mrc = db_del(s, DB_QUEUES, kb, sizeof(kb));
-    if (!mrc)
-        mrc = db_del_queue_range(s, DB_MESSAGES, q->id);
-    if (!mrc)
-        mrc = db_del_queue_range(s, DB_MSGSTATE, q->id);
-    if (!mrc)
-        mrc = db_del(s, DB_SEQS, kb, sizeof(kb));
-    return mrc ? fail_group(s, "del_queue", mrc) : DD_OK;
-}
-
-static int hook_put_message(void *ctx, const struct sqs_queue *q, const struct sqs_message *m)
-{
-    struct sqs_lmdb_store *s = ctx;
-    int rc = begin(s);
-    if (rc)
-        return rc;
-    struct sqs_message_record rec;
-    sqs_message_record_of(m, &rec);
-    unsigned char kb[MSG_KEY_SIZE];
-    be64_put(kb, q->id);
-    be64_put(kb + 8, m->seq);
-    MDB_val k = { sizeof(kb), kb };
-    /* A new key gets the whole record, encoded in place; an existing one only
-     * its receive state (see "Cheap receives"). */
-    struct wr count = { NULL, 0 };
-    enc_message(&count, &rec);
-    MDB_val v = { count.n, NULL };
-    int mrc = mdb_put(s->txn, s->dbi[DB_MESSAGES], &k, &v, MDB_NOOVERWRITE | MDB_RESERVE);
-    if (mrc == 0) {
-        struct wr w = { v.mv_data, 0 };
-        enc_message(&w, &rec);
-        assert(w.n == count.n);
-        seal(v.mv_data, w.n);
-        return DD_OK;
+    default:
+        assert(!"unknown batch operation");
+        rc = EINVAL;
     }
-    if (mrc == MDB_KEYEXIST) {
-        unsigned char sb[STATE_REC_SIZE];
-        struct wr w = { sb, 0 };
-        enc_recv_state(&w, REC_STATE, 0, &rec);
-        w_u32(&w, 0);
-        assert(w.n == sizeof(sb));
-        seal(sb, sizeof(sb));
-        MDB_val sv = { sizeof(sb), sb };
-        mrc = mdb_put(s->txn, s->dbi[DB_MSGSTATE], &k, &sv, 0);
+    return rc;
+}
+
+/* The keys an operation touched, for resync after its transaction failed. */
+static int touched_op(void *arg, unsigned type, const unsigned char *p, size_t len)
+{
+    struct rsvec *v = arg;
+    switch (type) {
+    case OP_PUT_QUEUE:
+    case OP_DEL_QUEUE:
+        return rsvec_push(v, RS_QUEUE, be64_get(p), 0);
+    case OP_PURGE:
+        return rsvec_push(v, RS_PURGE, be64_get(p), 0);
+    case OP_WIPE:
+        return rsvec_push(v, RS_WIPE, 0, 0);
+    default:
+        return rsvec_push(v, RS_MSG, be64_get(p), be64_get(p + 8));
     }
-    return mrc ? fail_group(s, "put_message", mrc) : DD_OK;
 }
 
-static int hook_del_message(void *ctx, const struct sqs_queue *q, const struct sqs_message *m)
+/* Doubles the map when more than three quarters of it are used, or always
+ * when force. Only between transactions. 1 when it grew, 0 when it did not
+ * need to, DD_EIO when it could not. */
+static int grow_map(struct sqs_lmdb_store *s, int force)
 {
-    struct sqs_lmdb_store *s = ctx;
-    int rc = begin(s);
-    if (rc)
-        return rc;
-    unsigned char kb[MSG_KEY_SIZE];
-    be64_put(kb, q->id);
-    be64_put(kb + 8, m->seq);
-    int mrc = db_del(s, DB_MESSAGES, kb, sizeof(kb));
-    if (!mrc)
-        mrc = db_del(s, DB_MSGSTATE, kb, sizeof(kb));
-    if (!mrc)
-        mrc = put_seqmark(s, q);
-    return mrc ? fail_group(s, "del_message", mrc) : DD_OK;
+    MDB_envinfo info;
+    MDB_stat st;
+    if (mdb_env_info(s->env, &info) || mdb_env_stat(s->env, &st))
+        return DD_EIO;
+    size_t used = ((size_t)info.me_last_pgno + 1) * st.ms_psize;
+    if (!force && used <= info.me_mapsize / 4 * 3)
+        return 0;
+    if (info.me_mapsize > SIZE_MAX / 2 || mdb_env_set_mapsize(s->env, info.me_mapsize * 2))
+        return DD_EIO;
+    pthread_mutex_lock(&s->mu);
+    s->map_size = info.me_mapsize * 2;
+    pthread_mutex_unlock(&s->mu);
+    return 1;
 }
 
-static int hook_purge_queue(void *ctx, const struct sqs_queue *q)
+static void wake_loop(struct sqs_lmdb_store *s)
 {
-    struct sqs_lmdb_store *s = ctx;
-    int rc = begin(s);
-    if (rc)
-        return rc;
-    int mrc = db_del_queue_range(s, DB_MESSAGES, q->id);
-    if (!mrc)
-        mrc = db_del_queue_range(s, DB_MSGSTATE, q->id);
-    if (!mrc)
-        mrc = put_seqmark(s, q);
-    return mrc ? fail_group(s, "purge_queue", mrc) : DD_OK;
+    uint64_t one = 1;
+    ssize_t n = write(s->notify_fd, &one, sizeof(one));
+    (void)n; /* EAGAIN: the counter is already non-zero, the loop will look */
 }
 
-static const struct sqs_store_ops lmdb_ops = {
-    hook_put_queue, hook_del_queue, hook_put_message, hook_del_message, hook_purge_queue,
-};
-
-const struct sqs_store_ops *sqs_lmdb_store_ops(void)
+/* Under mu: appends a result. Equal outcomes merge into the previous one
+ * when many piled up unreaped, and when memory runs out any two merge (the
+ * merged range failing if either failed: over-reporting a failure only
+ * costs a retry). A background sync failure (no batches) merges with
+ * nothing and is dropped when there is no room (its error is kept). */
+static void push_result(struct sqs_lmdb_store *s, const struct sqs_lmdb_result *r)
 {
-    return &lmdb_ops;
+    struct sqs_lmdb_result *prev = s->n_results ? &s->results[s->n_results - 1] : NULL;
+    int mergeable = prev && prev->last != 0 && r->last != 0;
+    int merge = mergeable && s->n_results >= RESULTS_MERGE && prev->rc == r->rc;
+    if (!merge && s->n_results == s->cap_results) {
+        size_t cap = 2 * s->cap_results;
+        struct sqs_lmdb_result *v = realloc(s->results, cap * sizeof(*v));
+        if (v) {
+            s->results = v;
+            s->cap_results = cap;
+            prev = &s->results[s->n_results - 1];
+        } else if (mergeable) {
+            merge = 1;
+        } else if (r->last == 0) {
+            return;
+        } else {
+            *prev = *r; /* prev is a sync note: the batches matter more */
+            return;
+        }
+    }
+    if (merge) {
+        prev->last = r->last;
+        if (r->rc)
+            prev->rc = r->rc;
+        prev->commit_ns += r->commit_ns;
+        prev->commits += r->commits;
+        return;
+    }
+    s->results[s->n_results++] = *r;
 }
 
-/* ---- commit, sync, wipe ---- */
+/* Publishes the outcome of batches [first, last] with the keys to re-record. */
+static void publish(struct sqs_lmdb_store *s, const struct sqs_lmdb_result *r, struct rsvec *keys,
+                    int keys_all)
+{
+    pthread_mutex_lock(&s->mu);
+    push_result(s, r);
+    for (size_t i = 0; keys && i < keys->n && !s->rs_all; i++)
+        if (rsvec_push(&s->rs, keys->v[i].kind, keys->v[i].qid, keys->v[i].seq) != DD_OK)
+            s->rs_all = 1;
+    if (keys_all)
+        s->rs_all = 1;
+    if (r->rc) {
+        memcpy(s->thread_error, s->t_error, sizeof(s->thread_error));
+        s->thread_errors++;
+    }
+    if (r->last > atomic_load(&s->done))
+        atomic_store(&s->done, r->last);
+    pthread_cond_broadcast(&s->finished);
+    pthread_mutex_unlock(&s->mu);
+    wake_loop(s);
+}
+
+/* BATCH mode: the 10 ms fsync. A failure is published as a result without
+ * batches (first = last = 0) for the log: the commits were answered already. */
+static void background_sync(struct sqs_lmdb_store *s)
+{
+    int64_t t0 = mono_ns();
+    int rc = mdb_env_sync(s->env, 1);
+    s->last_sync_ns = mono_ns();
+    s->unsynced = 0;
+    if (rc) {
+        snprintf(s->t_error, sizeof(s->t_error), "sync: %s", mdb_strerror(rc));
+        struct sqs_lmdb_result r = { 0, 0, DD_EIO, s->last_sync_ns - t0, 0 };
+        publish(s, &r, NULL, 0);
+    }
+}
+
+/* Applies batches first..(before stop) in one transaction and publishes the outcome. */
+static void apply_run(struct sqs_lmdb_store *s, struct batch *first, struct batch *stop)
+{
+    int64_t t0 = mono_ns();
+    struct batch *last = first;
+    while (last->next != stop)
+        last = last->next;
+    pthread_mutex_lock(&s->mu);
+    int inject = s->inject > 0;
+    if (inject)
+        s->inject--;
+    pthread_mutex_unlock(&s->mu);
+
+    struct rsvec skipped = { 0 };
+    struct applier A;
+    int rc, grows = 0;
+    for (;;) {
+        memset(&A, 0, sizeof(A));
+        A.s = s;
+        A.next_queue_id = s->next_queue_id;
+        A.skipped = &skipped;
+        skipped.n = 0;
+        (void)grow_map(s, 0);
+        A.what = "beginning a transaction";
+        rc = mdb_txn_begin(s->env, NULL, 0, &A.txn);
+        if (rc)
+            A.txn = NULL;
+        for (struct batch *b = first; rc == 0 && b != stop; b = b->next)
+            rc = batch_each(b, apply_op, &A);
+        if (rc == 0 && A.next_queue_id != s->next_queue_id) {
+            A.what = "next_queue_id";
+            unsigned char vb[SMALL_REC_MAX];
+            MDB_val k = { sizeof("next_queue_id") - 1, "next_queue_id" };
+            MDB_val v = { enc_small(vb, REC_QUEUEID, 1, A.next_queue_id, 0), vb };
+            rc = mdb_put(A.txn, s->dbi[DB_META], &k, &v, 0);
+        }
+        if (rc == 0 && inject) {
+            A.what = "injected fault";
+            rc = EIO;
+        }
+        if (A.txn && rc) {
+            mdb_txn_abort(A.txn);
+        } else if (A.txn) {
+            A.what = "commit";
+            rc = mdb_txn_commit(A.txn); /* frees the transaction, even on failure */
+        }
+        if (rc == MDB_MAP_FULL && grows < MAX_GROWS && grow_map(s, 1) == 1) {
+            grows++;
+            continue;
+        }
+        break;
+    }
+
+    struct rsvec touched = { 0 };
+    int keys_all = A.skipped_all;
+    if (rc == 0) {
+        s->next_queue_id = A.next_queue_id;
+    } else {
+        snprintf(s->t_error, sizeof(s->t_error), "%s: %s", A.what, mdb_strerror(rc));
+        for (struct batch *b = first; b != stop && !keys_all; b = b->next)
+            if (batch_each(b, touched_op, &touched) != 0)
+                keys_all = 1;
+    }
+    struct sqs_lmdb_result r = { first->no, last->no, rc ? DD_EIO : DD_OK, mono_ns() - t0, 1 };
+    publish(s, &r, rc ? &touched : &skipped, keys_all);
+    free(skipped.v);
+    free(touched.v);
+    /* BATCH: the replies are out (written is what this mode promises); the
+     * fsync follows at once if the last one is 10 ms old, else on time. */
+    if (rc == 0 && s->durability == SQS_DURABILITY_BATCH) {
+        if (mono_ns() - s->last_sync_ns >= BATCH_SYNC_NS)
+            background_sync(s);
+        else
+            s->unsynced = 1;
+    }
+}
+
+/* Applies a list of taken batches: runs of recorded ones, one transaction
+ * each; a batch that failed to record fails alone, applying nothing. */
+static void apply_taken(struct sqs_lmdb_store *s, struct batch *list)
+{
+    struct batch *b = list;
+    while (b) {
+        if (b->failed) {
+            struct rsvec touched = { 0 };
+            int all = batch_each(b, touched_op, &touched) != 0;
+            snprintf(s->t_error, sizeof(s->t_error), "recording a change: out of memory");
+            struct sqs_lmdb_result r = { b->no, b->no, DD_EIO, 0, 0 };
+            publish(s, &r, &touched, all);
+            free(touched.v);
+            b = b->next;
+            continue;
+        }
+        struct batch *stop = b->next;
+        while (stop && !stop->failed)
+            stop = stop->next;
+        apply_run(s, b, stop);
+        b = stop;
+    }
+    /* Give the buffers back for reuse. */
+    pthread_mutex_lock(&s->mu);
+    while (list) {
+        struct batch *next = list->next;
+        if (s->n_spare < SPARE_MAX && list->ops.cap <= SPARE_MAX_SIZE) {
+            list->next = s->spare;
+            s->spare = list;
+            s->n_spare++;
+        } else {
+            batch_free(list);
+        }
+        list = next;
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+static void *store_thread(void *arg)
+{
+    struct sqs_lmdb_store *s = arg;
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        if (s->q_head && (!s->paused || s->stop)) {
+            struct batch *list = s->q_head;
+            s->q_head = s->q_tail = NULL;
+            pthread_mutex_unlock(&s->mu);
+            apply_taken(s, list);
+            pthread_mutex_lock(&s->mu);
+            continue;
+        }
+        if (s->stop)
+            break;
+        if (!s->unsynced) {
+            pthread_cond_wait(&s->work, &s->mu);
+            continue;
+        }
+        int64_t due = s->last_sync_ns + BATCH_SYNC_NS;
+        if (mono_ns() >= due) {
+            pthread_mutex_unlock(&s->mu);
+            background_sync(s);
+            pthread_mutex_lock(&s->mu);
+            continue;
+        }
+        struct timespec ts = { (time_t)(due / 1000000000), (long)(due % 1000000000) };
+        pthread_cond_timedwait(&s->work, &s->mu, &ts);
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (s->unsynced)
+        background_sync(s);
+    return NULL;
+}
+
+/* ---- submit, reap, commit, sync (event-loop thread) ---- */
 
 int sqs_lmdb_store_dirty(const struct sqs_lmdb_store *s)
 {
-    return s->txn != NULL || s->failed;
+    return s->open_failed || (s->open && s->open->n_ops > 0);
+}
+
+uint64_t sqs_lmdb_store_submit(struct sqs_lmdb_store *s)
+{
+    if (!sqs_lmdb_store_dirty(s))
+        return 0;
+    struct batch *b = s->open;
+    if (!b && !(b = batch_get(s)))
+        return 0; /* a failed batch with no memory to carry it: try again later */
+    s->open = NULL;
+    b->failed = s->open_failed;
+    s->open_failed = 0;
+    b->no = ++s->submitted;
+    b->next = NULL;
+    pthread_mutex_lock(&s->mu);
+    if (s->q_tail)
+        s->q_tail->next = b;
+    else
+        s->q_head = b;
+    s->q_tail = b;
+    pthread_cond_signal(&s->work);
+    pthread_mutex_unlock(&s->mu);
+    return b->no;
+}
+
+uint64_t sqs_lmdb_store_horizon(const struct sqs_lmdb_store *s)
+{
+    return sqs_lmdb_store_dirty(s) ? s->submitted + 1 : s->submitted;
+}
+
+int sqs_lmdb_store_idle(const struct sqs_lmdb_store *s)
+{
+    return atomic_load(&((struct sqs_lmdb_store *)s)->done) >= s->submitted;
+}
+
+uint64_t sqs_lmdb_store_reaped(const struct sqs_lmdb_store *s)
+{
+    return s->reaped;
+}
+
+int sqs_lmdb_store_notify_fd(const struct sqs_lmdb_store *s)
+{
+    return s->notify_fd;
+}
+
+/* Under mu: brings last_error up to date with the thread's. */
+static void refresh_error(struct sqs_lmdb_store *s)
+{
+    if (s->thread_errors != s->error_seen) {
+        memcpy(s->last_error, s->thread_error, sizeof(s->last_error));
+        s->error_seen = s->thread_errors;
+    }
+}
+
+size_t sqs_lmdb_store_reap(struct sqs_lmdb_store *s, struct sqs_engine *e, sqs_lmdb_result_fn fn,
+                           void *ctx)
+{
+    uint64_t count;
+    ssize_t n_read = read(s->notify_fd, &count, sizeof(count));
+    (void)n_read; /* EAGAIN when nothing was signalled: look anyway */
+    struct sqs_lmdb_result local[RESULTS_MERGE];
+    struct sqs_lmdb_result *res = local;
+    struct rsvec rs = { 0 };
+    int all = 0;
+    pthread_mutex_lock(&s->mu);
+    size_t n = s->n_results;
+    if (n > DD_ARRAY_LEN(local)) {
+        /* Results piled up (nobody reaped): hand over the array itself. */
+        struct sqs_lmdb_result *fresh = malloc(s->cap_results * sizeof(*fresh));
+        if (fresh) {
+            res = s->results;
+            s->results = fresh;
+        } else {
+            n = DD_ARRAY_LEN(local); /* the rest at the next reap */
+        }
+    }
+    if (res == local) {
+        memcpy(local, s->results, n * sizeof(*local));
+        memmove(s->results, s->results + n, (s->n_results - n) * sizeof(*s->results));
+        s->n_results -= n;
+    } else {
+        s->n_results = 0;
+    }
+    if (e) {
+        rs = s->rs;
+        memset(&s->rs, 0, sizeof(s->rs));
+        all = s->rs_all;
+        s->rs_all = 0;
+    }
+    refresh_error(s);
+    pthread_mutex_unlock(&s->mu);
+
+    for (size_t i = 0; i < n; i++) {
+        if (fn)
+            fn(ctx, &res[i]);
+        if (res[i].last > s->reaped)
+            s->reaped = res[i].last;
+    }
+    if (res != local)
+        free(res);
+    if (e && (rs.n || all))
+        resync(s, e, &rs, all);
+    free(rs.v);
+    if (n == DD_ARRAY_LEN(local))
+        wake_loop(s); /* there may be more */
+    return n;
+}
+
+/* Waits until every batch up to no is done. */
+static void wait_done(struct sqs_lmdb_store *s, uint64_t no)
+{
+    pthread_mutex_lock(&s->mu);
+    while (atomic_load(&s->done) < no)
+        pthread_cond_wait(&s->finished, &s->mu);
+    pthread_mutex_unlock(&s->mu);
 }
 
 int sqs_lmdb_store_commit(struct sqs_lmdb_store *s)
 {
-    if (s->failed) {
-        s->failed = 0;
-        return DD_EIO;
+    int was_dirty = sqs_lmdb_store_dirty(s);
+    uint64_t no = sqs_lmdb_store_submit(s);
+    if (!no) {
+        wait_done(s, s->submitted);
+        return was_dirty ? DD_EIO : DD_OK;
     }
-    if (!s->txn)
-        return DD_OK;
-    int rc = mdb_txn_commit(s->txn); /* frees the transaction, even on failure */
-    s->txn = NULL;
-    if (rc) {
-        note(s, "commit", rc);
-        s->pending_queue_id = s->next_queue_id;
-        if (rc == MDB_MAP_FULL)
-            grow_map(s, 1);
-        return DD_EIO;
-    }
-    s->next_queue_id = s->pending_queue_id;
-    return DD_OK;
+    wait_done(s, no);
+    int rc = DD_OK;
+    pthread_mutex_lock(&s->mu);
+    for (size_t i = s->n_results; i-- > 0;)
+        if (s->results[i].first <= no && no <= s->results[i].last) {
+            rc = s->results[i].rc;
+            break;
+        }
+    refresh_error(s);
+    pthread_mutex_unlock(&s->mu);
+    return rc;
 }
 
 int sqs_lmdb_store_sync(struct sqs_lmdb_store *s)
 {
+    wait_done(s, s->submitted);
     /* In FSYNC mode every commit has synced already. */
     if (s->durability == SQS_DURABILITY_FSYNC)
         return DD_OK;
     int rc = mdb_env_sync(s->env, 1);
     if (rc) {
-        note(s, "sync", rc);
+        snprintf(s->last_error, sizeof(s->last_error), "sync: %s", mdb_strerror(rc));
         return DD_EIO;
     }
     return DD_OK;
 }
 
-int sqs_lmdb_store_wipe(struct sqs_lmdb_store *s)
+const char *sqs_lmdb_store_last_error(struct sqs_lmdb_store *s)
 {
-    int rc = begin(s);
-    if (rc)
-        return rc;
-    static const int wiped[] = { DB_QUEUES, DB_MESSAGES, DB_MSGSTATE, DB_SEQS };
-    for (size_t i = 0; i < DD_ARRAY_LEN(wiped); i++) {
-        int mrc = mdb_drop(s->txn, s->dbi[wiped[i]], 0);
-        if (mrc)
-            return fail_group(s, "wipe", mrc);
-    }
-    return DD_OK;
-}
-
-const char *sqs_lmdb_store_last_error(const struct sqs_lmdb_store *s)
-{
+    pthread_mutex_lock(&s->mu);
+    refresh_error(s);
+    pthread_mutex_unlock(&s->mu);
     return s->last_error;
 }
 
-size_t sqs_lmdb_store_map_size(const struct sqs_lmdb_store *s)
+size_t sqs_lmdb_store_map_size(struct sqs_lmdb_store *s)
 {
-    MDB_envinfo info;
-    return mdb_env_info(s->env, &info) ? 0 : info.me_mapsize;
+    pthread_mutex_lock(&s->mu);
+    size_t v = s->map_size;
+    pthread_mutex_unlock(&s->mu);
+    return v;
+}
+
+void sqs_lmdb_store_inject_failures(struct sqs_lmdb_store *s, unsigned n)
+{
+    pthread_mutex_lock(&s->mu);
+    s->inject = n;
+    pthread_mutex_unlock(&s->mu);
+}
+
+void sqs_lmdb_store_pause(struct sqs_lmdb_store *s, int on)
+{
+    pthread_mutex_lock(&s->mu);
+    s->paused = on != 0;
+    pthread_cond_signal(&s->work);
+    pthread_mutex_unlock(&s->mu);
 }
 
 /* ---- open and close ---- */
@@ -1245,8 +2174,34 @@ static int open_dbs(struct sqs_lmdb_store *s, char *errbuf, size_t errlen)
         errfmt(errbuf, errlen, "initialising the store: %s", mdb_strerror(rc));
         return DD_EIO;
     }
-    s->next_queue_id = s->pending_queue_id = next_id;
+    s->next_queue_id = next_id;
     return DD_OK;
+}
+
+/* The mutex, the conditions (on the monotonic clock, for the BATCH-mode
+ * sync timeout) and the first results array. */
+static int init_sync(struct sqs_lmdb_store *s)
+{
+    s->cap_results = 16;
+    s->results = malloc(s->cap_results * sizeof(*s->results));
+    if (!s->results)
+        return DD_ENOMEM;
+    pthread_condattr_t ca;
+    if (pthread_condattr_init(&ca))
+        return DD_ENOMEM;
+    int rc = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    if (rc == 0 && (rc = pthread_mutex_init(&s->mu, NULL)) == 0) {
+        if ((rc = pthread_cond_init(&s->work, &ca)) == 0) {
+            if ((rc = pthread_cond_init(&s->finished, NULL)) == 0)
+                s->sync_inited = 1;
+            else
+                pthread_cond_destroy(&s->work);
+        }
+        if (rc)
+            pthread_mutex_destroy(&s->mu);
+    }
+    pthread_condattr_destroy(&ca);
+    return rc ? DD_ENOMEM : DD_OK;
 }
 
 int sqs_lmdb_store_open_sized(const char *dir, enum sqs_durability d, size_t map_size,
@@ -1275,6 +2230,13 @@ int sqs_lmdb_store_open_sized(const char *dir, enum sqs_durability d, size_t map
     }
     s->durability = d;
     s->lock_fd = -1;
+    s->notify_fd = -1;
+    rc = init_sync(s);
+    if (rc) {
+        errfmt(errbuf, errlen, "cannot set up the store thread's state");
+        sqs_lmdb_store_close(s);
+        return rc;
+    }
 
     /* LMDB's own lock file does not stop a second daemon from opening the
      * store and diverging from the first: an exclusive flock does. */
@@ -1318,6 +2280,22 @@ int sqs_lmdb_store_open_sized(const char *dir, enum sqs_durability d, size_t map
         sqs_lmdb_store_close(s);
         return rc;
     }
+    MDB_envinfo info;
+    s->map_size = mdb_env_info(s->env, &info) ? map_size : info.me_mapsize;
+    s->last_sync_ns = mono_ns();
+    s->notify_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (s->notify_fd < 0) {
+        errfmt(errbuf, errlen, "eventfd: %s", strerror(errno));
+        sqs_lmdb_store_close(s);
+        return DD_EIO;
+    }
+    rc = pthread_create(&s->thread, NULL, store_thread, s);
+    if (rc) {
+        errfmt(errbuf, errlen, "starting the store thread: %s", strerror(rc));
+        sqs_lmdb_store_close(s);
+        return DD_EIO;
+    }
+    s->thread_started = 1;
     *out = s;
     return DD_OK;
 }
@@ -1332,12 +2310,39 @@ void sqs_lmdb_store_close(struct sqs_lmdb_store *s)
 {
     if (!s)
         return;
-    if (s->txn)
-        mdb_txn_abort(s->txn);
+    if (s->thread_started) {
+        /* The thread drains the queue (pause or not), syncs, and leaves. */
+        pthread_mutex_lock(&s->mu);
+        s->stop = 1;
+        pthread_cond_signal(&s->work);
+        pthread_mutex_unlock(&s->mu);
+        pthread_join(s->thread, NULL);
+    }
+    while (s->q_head) {
+        struct batch *next = s->q_head->next;
+        batch_free(s->q_head);
+        s->q_head = next;
+    }
+    while (s->spare) {
+        struct batch *next = s->spare->next;
+        batch_free(s->spare);
+        s->spare = next;
+    }
+    batch_free(s->open);
+    free(s->results);
+    free(s->rs.v);
+    free(s->marks);
     if (s->env)
         mdb_env_close(s->env);
+    if (s->notify_fd >= 0)
+        close(s->notify_fd);
     if (s->lock_fd >= 0)
         close(s->lock_fd); /* releases the flock */
+    if (s->sync_inited) {
+        pthread_cond_destroy(&s->finished);
+        pthread_cond_destroy(&s->work);
+        pthread_mutex_destroy(&s->mu);
+    }
     free(s);
 }
 
@@ -1539,36 +2544,54 @@ static int load_messages(struct loader *L, struct msg_view *mv)
     return lrc;
 }
 
+/* Deleted queues' ids stay retired: raises the engine's next id to 'I'. */
+static int load_next_queue_id(struct loader *L)
+{
+    MDB_val k = { sizeof("next_queue_id") - 1, "next_queue_id" }, v;
+    int rc = mdb_get(L->txn, L->s->dbi[DB_META], &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return DD_OK;
+    if (rc)
+        return load_corrupt(L, "meta: next_queue_id: %s", mdb_strerror(rc));
+    uint64_t next_id = 0;
+    const char *why = NULL;
+    if (dec_small(&v, REC_QUEUEID, 1, &next_id, &why))
+        return load_corrupt(L, "meta: next_queue_id: %s", why);
+    if (next_id > L->e->next_queue_id)
+        L->e->next_queue_id = next_id;
+    return DD_OK;
+}
+
 int sqs_lmdb_store_load(struct sqs_lmdb_store *s, struct sqs_engine *e, int64_t now_ms,
                         char *errbuf, size_t errlen)
 {
     errfmt(errbuf, errlen, "%s", "");
+    /* The thread idles from here on: nothing is submitted while we load. */
+    wait_done(s, s->submitted);
     struct loader L = { 0 };
     L.s = s;
     L.e = e;
     L.now_ms = now_ms;
     L.errbuf = errbuf;
     L.errlen = errlen;
-    /* Inside a group, read what it has written (one transaction per thread). */
-    L.txn = s->txn;
-    if (!L.txn) {
-        int rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &L.txn);
-        if (rc) {
-            L.txn = NULL;
-            return load_corrupt(&L, "beginning a read transaction: %s", mdb_strerror(rc));
-        }
+    int rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &L.txn);
+    if (rc) {
+        L.txn = NULL;
+        return load_corrupt(&L, "beginning a read transaction: %s", mdb_strerror(rc));
     }
     struct msg_view mv;
     memset(&mv, 0, sizeof(mv));
-    int rc = load_queues(&L);
+    rc = load_queues(&L);
     if (rc == DD_OK)
         rc = load_messages(&L, &mv);
-    /* Deleted queues' ids stay retired (the engine raises it on restore only). */
-    if (rc == DD_OK && s->pending_queue_id > e->next_queue_id)
-        e->next_queue_id = s->pending_queue_id;
+    if (rc == DD_OK)
+        rc = load_next_queue_id(&L);
+    /* Every restored message has its 'M' and a seq below next_seq. */
+    s->n_marks = 0;
+    for (size_t i = 0; rc == DD_OK && i < L.nq; i++)
+        mark_set(s, L.qs[i].id, L.qs[i].q->next_seq);
     msg_view_release(&mv);
     free(L.qs);
-    if (L.txn != s->txn)
-        mdb_txn_abort(L.txn);
+    mdb_txn_abort(L.txn);
     return rc;
 }

@@ -9,8 +9,9 @@
  * Contract:
  *  - Calls come synchronously from inside engine calls, after the in-memory
  *    change is made, in the order the changes happen. A store batches them
- *    (group commit: one write transaction per event-loop iteration) and must
- *    commit before the server answers any of the requests that caused them.
+ *    (group commit: the changes of one or more loop rounds in one write
+ *    transaction) and must commit before the server answers any of the
+ *    requests that caused or observed them.
  *  - The pointers are borrowed for the call only: copy what you keep.
  *  - A hook returns 0 or a negative DD_E* code. On failure the engine answers
  *    the request with InternalError but keeps its in-memory change; the

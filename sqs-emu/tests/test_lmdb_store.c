@@ -1,17 +1,25 @@
 /*
  * Unit tests for sqs-emu/lmdb_store.c: what the engine hands the store comes
  * back field by field after close, reopen and load into a fresh engine;
- * group commit (nothing uncommitted survives), deletions, purge, wipe, map
+ * group commit (nothing unsubmitted survives), deletions, purge, wipe, map
  * growth, corrupt records (a clean error, never a crash, including every
  * single-byte mutation of a real record) and the load time of 100k messages.
- * Each test runs in its own mkdtemp directory, removed afterwards. The
- * corruption tests write with raw LMDB, and build records from the format
- * documented at the top of lmdb_store.c rather than with its encoder.
+ * The pipeline: batch numbers and results in submission order, several
+ * submitted batches coalescing into one transaction, a failed transaction
+ * reported failed while the next succeeds, the records a failure lost (or a
+ * later batch relied on) re-recorded from memory, close draining what was
+ * submitted, the notify fd, and the full-record-or-receive-state decision
+ * across restarts and DLQ moves, checked on disk. Each test runs in its own
+ * mkdtemp directory, removed afterwards. The corruption tests write with
+ * raw LMDB, and build records from the format documented at the top of
+ * lmdb_store.c rather than with its encoder; raw LMDB only ever opens a
+ * store that is closed.
  */
 #include "sqs-emu/tests/engine_fixture.h"
 
 #include <ftw.h>
 #include <lmdb.h>
+#include <poll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1141,9 +1149,9 @@ static void test_corrupt_records(void **state)
     free(real);
 }
 
-/* The map starts tiny and grows; a group bigger than the map fails whole
- * (DD_EIO), the map doubles, and later groups, including receives of the
- * lost sends, which rewrite them in full, succeed. */
+/* The map starts tiny and grows between transactions; a group bigger than
+ * the whole map is not lost: the thread doubles the map and applies it again
+ * until it fits, and the store loads with everything. */
 static void test_map_growth(void **state)
 {
     struct fx *f = *state;
@@ -1166,18 +1174,14 @@ static void test_map_growth(void **state)
     }
     size_t size1 = sqs_lmdb_store_map_size(s);
     assert_true(size1 >= 4 * size0);
-    /* One group larger than the whole map. */
-    size_t big = size1 / 1000 + 500, failed = 0;
+    /* One group larger than the whole map: recorded without failing. */
+    size_t big = size1 / 1000 + 500;
     for (size_t i = 0; i < big; i++) {
         struct sqs_send_params p = send_params(body);
-        if (sqs_message_send(q, &p, T0, NULL, &a->err) != DD_OK)
-            failed++;
+        assert_int_equal(sqs_message_send(q, &p, T0, NULL, &a->err), DD_OK);
     }
-    assert_true(failed > 0);
     assert_int_equal(sqs_lmdb_store_dirty(s), 1);
-    assert_int_equal(sqs_lmdb_store_commit(s), DD_EIO);
-    assert_non_null(strstr(sqs_lmdb_store_last_error(s), "MAP_FULL"));
-    assert_int_equal(sqs_lmdb_store_dirty(s), 0);
+    commit(s);
     assert_true(sqs_lmdb_store_map_size(s) > size1);
     size_t in_memory = sqs_queue_message_count(q);
     assert_int_equal(in_memory, 2000 + big);
@@ -1200,6 +1204,432 @@ static void test_map_growth(void **state)
     assert_int_equal(sqs_queue_message_count(bq), in_memory);
     assert_int_equal(bq->n_inflight, in_memory);
     world_store_free(b, s);
+}
+
+/* ---- the pipeline ---- */
+
+/* Results delivered by reap, in order. */
+struct reaped {
+    struct sqs_lmdb_result r[64];
+    size_t n;
+};
+
+static void on_result(void *ctx, const struct sqs_lmdb_result *r)
+{
+    struct reaped *rp = ctx;
+    assert_true(rp->n < DD_ARRAY_LEN(rp->r));
+    rp->r[rp->n++] = *r;
+}
+
+/* Reaps into rp (appending); returns the results delivered this time. */
+static size_t reap_into(struct sqs_lmdb_store *s, struct world *w, struct reaped *rp)
+{
+    return sqs_lmdb_store_reap(s, w ? w->e : NULL, on_result, rp);
+}
+
+/* Waits for every submitted batch without submitting the current one. */
+static void drain(struct sqs_lmdb_store *s)
+{
+    if (sqs_lmdb_store_dirty(s))
+        fail_msg("drain with a dirty batch would submit it");
+    assert_int_equal(sqs_lmdb_store_commit(s), DD_OK);
+}
+
+/* The u32 receive count at bytes 4..7 of an 'M' or 'S' record. */
+static uint32_t rec_count(const unsigned char *v)
+{
+    return (uint32_t)v[4] | (uint32_t)v[5] << 8 | (uint32_t)v[6] << 16 | (uint32_t)v[7] << 24;
+}
+
+/* Raw look at (qid, seq): whether 'M' and 'S' exist, and their receive counts. */
+static void disk_message(const char *dir, uint64_t qid, uint64_t seq, int *has_m, uint32_t *m_count,
+                         int *has_s, uint32_t *s_count)
+{
+    unsigned char k[16];
+    msg_key(k, qid, seq);
+    size_t len = 0;
+    unsigned char *m = raw_get(dir, "messages", k, 16, &len);
+    *has_m = m != NULL;
+    *m_count = m ? rec_count(m) : 0;
+    if (m)
+        assert_int_equal(m[1], 'M');
+    free(m);
+    unsigned char *st = raw_get(dir, "msgstate", k, 16, &len);
+    *has_s = st != NULL;
+    *s_count = st ? rec_count(st) : 0;
+    if (st) {
+        assert_int_equal(len, 36);
+        assert_int_equal(st[1], 'S');
+    }
+    free(st);
+}
+
+/* Batches are numbered in submission order, the current batch and the
+ * reply horizon behave as documented, results come back in order covering
+ * every batch once, and changes spread over several batches in flight at
+ * once land in order (a message sent in one batch and deleted in the next is
+ * gone; a queue deleted after its messages leaves nothing). */
+static void test_pipeline_order(void **state)
+{
+    struct fx *f = *state;
+    struct sqs_lmdb_store *s = store_open(f->dir, SQS_DURABILITY_FSYNC);
+    struct world *a = store_world(s, SEED_A);
+    assert_int_equal(sqs_lmdb_store_horizon(s), 0);
+    assert_int_equal(sqs_lmdb_store_submit(s), 0); /* nothing to submit */
+    assert_int_equal(sqs_lmdb_store_idle(s), 1);
+    assert_true(sqs_lmdb_store_notify_fd(s) >= 0);
+
+    struct sqs_queue *q = make_queue(a, "q", NULL), *gone = make_queue(a, "gone", NULL);
+    assert_int_equal(sqs_lmdb_store_horizon(s), 1); /* the current batch's future number */
+    assert_int_equal(sqs_lmdb_store_submit(s), 1);
+    assert_int_equal(sqs_lmdb_store_horizon(s), 1); /* now the newest submitted */
+    assert_int_equal(sqs_lmdb_store_dirty(s), 0);
+    struct sqs_message *keep = send_body(a, q, "keep", T0);
+    struct sqs_message *drop = send_body(a, q, "drop", T0);
+    for (int i = 0; i < 20; i++)
+        send_body(a, gone, "g", T0);
+    uint64_t keep_seq = keep->seq, drop_seq = drop->seq, gone_id = gone->id;
+    assert_int_equal(sqs_lmdb_store_submit(s), 2);
+    struct sqs_received got[10];
+    assert_int_equal(recv_n(a, q, 10, 600, T0 + 1, got), 2);
+    const char *dh =
+        strcmp(got[0].msg->body, "drop") == 0 ? got[0].receipt_handle : got[1].receipt_handle;
+    assert_int_equal(sqs_message_delete(q, dh, T0 + 2, &a->err), DD_OK);
+    assert_int_equal(sqs_lmdb_store_submit(s), 3);
+    assert_int_equal(sqs_queue_delete(gone, T0 + 3, &a->err), DD_OK);
+    assert_int_equal(sqs_lmdb_store_submit(s), 4);
+    assert_int_equal(sqs_lmdb_store_reaped(s), 0);
+    drain(s);
+    assert_int_equal(sqs_lmdb_store_idle(s), 1);
+    assert_int_equal(sqs_lmdb_store_reaped(s), 0); /* waiting is not reaping */
+
+    struct reaped rp = { .n = 0 };
+    assert_true(reap_into(s, a, &rp) >= 1);
+    assert_int_equal(sqs_lmdb_store_dirty(s), 0); /* nothing failed: nothing re-recorded */
+    uint64_t next = 1;
+    for (size_t i = 0; i < rp.n; i++) {
+        assert_int_equal(rp.r[i].first, next);
+        assert_true(rp.r[i].last >= rp.r[i].first);
+        assert_int_equal(rp.r[i].rc, DD_OK);
+        assert_int_equal(rp.r[i].commits, 1);
+        assert_true(rp.r[i].commit_ns > 0);
+        next = rp.r[i].last + 1;
+    }
+    assert_int_equal(next, 5);
+    assert_int_equal(sqs_lmdb_store_reaped(s), 4);
+    assert_int_equal(reap_into(s, a, &rp), 0); /* each result is delivered once */
+    world_store_free(a, s);
+
+    assert_int_equal(raw_count(f->dir, "messages", gone_id, NULL), 0);
+    assert_int_equal(raw_count(f->dir, "queues", gone_id, NULL), 0);
+    struct world *b = reload(f->dir, T0 + 5, &s);
+    struct sqs_queue *bq = lookup(b, "q");
+    assert_int_equal(sqs_queue_message_count(bq), 1);
+    assert_null(sqs_message_find(bq, drop_seq));
+    const struct sqs_message *m = sqs_message_find(bq, keep_seq);
+    assert_non_null(m);
+    assert_string_equal(m->body, "keep");
+    assert_int_equal(m->receive_count, 1);
+    assert_int_equal(m->state, SQS_MSG_INFLIGHT);
+    assert_null(sqs_queue_lookup(b->e, ACCOUNT, "gone"));
+    world_store_free(b, s);
+}
+
+/* Batches submitted while the thread is busy go into one transaction: with
+ * the thread paused, three submitted batches come back as one result; the
+ * notify fd is readable exactly when results wait to be reaped. */
+static void test_coalescing(void **state)
+{
+    struct fx *f = *state;
+    struct sqs_lmdb_store *s = store_open(f->dir, SQS_DURABILITY_FSYNC);
+    struct world *a = store_world(s, SEED_A);
+    struct pollfd pfd = { sqs_lmdb_store_notify_fd(s), POLLIN, 0 };
+    assert_int_equal(poll(&pfd, 1, 0), 0);
+    sqs_lmdb_store_pause(s, 1);
+    struct sqs_queue *q = make_queue(a, "q", NULL);
+    assert_int_equal(sqs_lmdb_store_submit(s), 1);
+    for (int i = 0; i < 100; i++)
+        send_body(a, q, "one", T0);
+    assert_int_equal(sqs_lmdb_store_submit(s), 2);
+    struct sqs_received got[10];
+    assert_int_equal(recv_n(a, q, 10, 600, T0 + 1, got), 10);
+    assert_int_equal(sqs_lmdb_store_submit(s), 3);
+    struct timespec ts = { 0, 20 * 1000 * 1000 };
+    nanosleep(&ts, NULL);
+    assert_int_equal(sqs_lmdb_store_idle(s), 0); /* paused: nothing taken */
+    assert_int_equal(poll(&pfd, 1, 0), 0);
+    sqs_lmdb_store_pause(s, 0);
+    assert_int_equal(poll(&pfd, 1, 5000), 1);
+    drain(s);
+    struct reaped rp = { .n = 0 };
+    assert_int_equal(reap_into(s, a, &rp), 1);
+    assert_int_equal(rp.r[0].first, 1);
+    assert_int_equal(rp.r[0].last, 3);
+    assert_int_equal(rp.r[0].rc, DD_OK);
+    assert_int_equal(rp.r[0].commits, 1);
+    assert_int_equal(poll(&pfd, 1, 0), 0); /* reaping cleared it */
+    world_store_free(a, s);
+
+    struct world *b = reload(f->dir, T0 + 2, &s);
+    struct sqs_queue *bq = lookup(b, "q");
+    assert_int_equal(sqs_queue_message_count(bq), 100);
+    assert_int_equal(bq->n_inflight, 10);
+    world_store_free(b, s);
+}
+
+/*
+ * A failed transaction fails its batches only: batch 1 (a queue and 30
+ * sends) fails, batch 2 (receives of those messages, as receive states, and
+ * 5 more sends) succeeds. The store must still load at that point: the
+ * thread skipped batch 2's records whose queue or message were lost, so
+ * nothing is orphaned. Then reap re-records what the failure lost from
+ * memory, and after the next commit disk equals memory.
+ */
+static void test_failed_batch(void **state)
+{
+    struct fx *f = *state;
+    char dir2[300];
+    snprintf(dir2, sizeof(dir2), "%s/second", f->dir);
+    for (int pass = 0; pass < 2; pass++) {
+        const char *dir = pass == 0 ? f->dir : dir2;
+        struct sqs_lmdb_store *s = store_open(dir, SQS_DURABILITY_FSYNC);
+        struct world *a = store_world(s, SEED_A);
+        struct sqs_queue *kept = make_queue(a, "kept", NULL);
+        send_body(a, kept, "before", T0);
+        commit(s);
+
+        sqs_lmdb_store_inject_failures(s, 1);
+        struct sqs_queue *q = make_queue(a, "q", NULL);
+        for (int i = 0; i < 30; i++)
+            send_body(a, q, "lost send", T0);
+        send_body(a, kept, "lost too", T0);
+        assert_int_equal(sqs_lmdb_store_commit(s), DD_EIO);
+        assert_non_null(strstr(sqs_lmdb_store_last_error(s), "injected fault"));
+        assert_int_equal(sqs_lmdb_store_dirty(s), 0);
+
+        struct sqs_received got[10];
+        assert_int_equal(recv_n(a, q, 10, 600, T0 + 1, got), 10);
+        assert_int_equal(recv_n(a, kept, 10, 600, T0 + 1, got), 2);
+        for (int i = 0; i < 5; i++)
+            send_body(a, q, "later send", T0 + 2);
+        assert_int_equal(sqs_lmdb_store_commit(s), DD_OK);
+
+        struct reaped rp = { .n = 0 };
+        assert_int_equal(reap_into(s, pass == 0 ? NULL : a, &rp), 3);
+        assert_int_equal(rp.r[0].rc, DD_OK);
+        assert_int_equal(rp.r[1].first, 2);
+        assert_int_equal(rp.r[1].last, 2);
+        assert_int_equal(rp.r[1].rc, DD_EIO);
+        assert_int_equal(rp.r[2].first, 3);
+        assert_int_equal(rp.r[2].rc, DD_OK);
+        if (pass == 0) {
+            /* As if the daemon died now: what is on disk loads, with the
+             * acknowledged batches only. */
+            assert_int_equal(sqs_lmdb_store_dirty(s), 0);
+            world_store_free(a, s);
+            char err[ERRBUF_SZ];
+            assert_int_equal(try_load(dir, err, sizeof(err)), DD_OK);
+            struct world *b = reload(dir, T0 + 3, &s);
+            assert_null(sqs_queue_lookup(b->e, ACCOUNT, "q"));
+            struct sqs_queue *bk = lookup(b, "kept");
+            assert_int_equal(sqs_queue_message_count(bk), 1);
+            assert_int_equal(bk->n_inflight, 1);
+            world_store_free(b, s);
+            continue;
+        }
+        /* Reap with the engine re-recorded the lost queue and messages. */
+        assert_int_equal(sqs_lmdb_store_dirty(s), 1);
+        commit(s);
+        world_store_free(a, s);
+        struct world *b = reload(dir, T0 + 3, &s);
+        struct sqs_queue *bq = lookup(b, "q");
+        assert_int_equal(sqs_queue_message_count(bq), 35);
+        assert_int_equal(bq->n_inflight, 10);
+        struct sqs_queue *bk = lookup(b, "kept");
+        assert_int_equal(sqs_queue_message_count(bk), 2);
+        assert_int_equal(bk->n_inflight, 2);
+        world_store_free(b, s);
+    }
+}
+
+/* A failed purge, deletion and queue deletion are redone from memory: the
+ * disk ends up equal to memory, not to the last successful commit. */
+static void test_failed_deletions_resync(void **state)
+{
+    struct fx *f = *state;
+    struct sqs_lmdb_store *s = store_open(f->dir, SQS_DURABILITY_FSYNC);
+    struct world *a = store_world(s, SEED_A);
+    struct sqs_queue *qp = make_queue(a, "purged", NULL), *qd = make_queue(a, "deleted", NULL);
+    struct sqs_queue *qm = make_queue(a, "msgs", NULL);
+    for (int i = 0; i < 20; i++) {
+        send_body(a, qp, "p", T0);
+        send_body(a, qd, "d", T0);
+        send_body(a, qm, "m", T0);
+    }
+    commit(s);
+    uint64_t qd_id = qd->id;
+    struct sqs_received got[10];
+    assert_int_equal(recv_n(a, qm, 3, 600, T0 + 1, got), 3);
+    commit(s);
+
+    sqs_lmdb_store_inject_failures(s, 1);
+    assert_int_equal(sqs_queue_purge(qp, T0 + 2, &a->err), DD_OK);
+    send_body(a, qp, "after purge", T0 + 2);
+    assert_int_equal(sqs_queue_delete(qd, T0 + 2, &a->err), DD_OK);
+    assert_int_equal(sqs_message_delete(qm, got[0].receipt_handle, T0 + 2, &a->err), DD_OK);
+    assert_int_equal(sqs_lmdb_store_commit(s), DD_EIO);
+    struct reaped rp = { .n = 0 };
+    reap_into(s, a, &rp);
+    assert_int_equal(rp.r[rp.n - 1].rc, DD_EIO);
+    commit(s);
+    world_store_free(a, s);
+
+    assert_int_equal(raw_count(f->dir, "queues", qd_id, NULL), 0);
+    assert_int_equal(raw_count(f->dir, "messages", qd_id, NULL), 0);
+    struct world *b = reload(f->dir, T0 + 3, &s);
+    assert_null(sqs_queue_lookup(b->e, ACCOUNT, "deleted"));
+    struct sqs_queue *bp = lookup(b, "purged");
+    assert_int_equal(sqs_queue_message_count(bp), 1);
+    assert_int_equal(bp->last_purge_ms, T0 + 2);
+    struct sqs_queue *bm = lookup(b, "msgs");
+    assert_int_equal(sqs_queue_message_count(bm), 19);
+    assert_int_equal(bm->n_inflight, 2);
+    world_store_free(b, s);
+}
+
+/* A failed wipe is redone, then everything still in memory rewritten. */
+static void test_failed_wipe_resync(void **state)
+{
+    struct fx *f = *state;
+    struct sqs_lmdb_store *s = store_open(f->dir, SQS_DURABILITY_FSYNC);
+    struct world *a = store_world(s, SEED_A);
+    struct sqs_queue *q = make_queue(a, "old", NULL);
+    for (int i = 0; i < 10; i++)
+        send_body(a, q, "x", T0);
+    commit(s);
+    assert_int_equal(sqs_engine_reset(a->e), DD_OK);
+    assert_int_equal(sqs_lmdb_store_wipe(s), DD_OK);
+    struct sqs_queue *nq = make_queue(a, "new", NULL);
+    send_body(a, nq, "fresh", T0 + 1);
+    sqs_lmdb_store_inject_failures(s, 1);
+    assert_int_equal(sqs_lmdb_store_commit(s), DD_EIO);
+    struct reaped rp = { .n = 0 };
+    reap_into(s, a, &rp);
+    assert_int_equal(rp.r[rp.n - 1].rc, DD_EIO);
+    assert_int_equal(sqs_lmdb_store_dirty(s), 1);
+    commit(s);
+    world_store_free(a, s);
+    struct world *b = reload(f->dir, T0 + 2, &s);
+    assert_int_equal(sqs_engine_queue_count(b->e), 1);
+    assert_int_equal(sqs_queue_message_count(lookup(b, "new")), 1);
+    world_store_free(b, s);
+}
+
+/* Close waits for every submitted batch (and drops only the unsubmitted one). */
+static void test_close_drains(void **state)
+{
+    struct fx *f = *state;
+    struct sqs_lmdb_store *s = store_open(f->dir, SQS_DURABILITY_BATCH);
+    struct world *a = store_world(s, SEED_A);
+    struct sqs_queue *q = make_queue(a, "q", NULL);
+    sqs_lmdb_store_pause(s, 1);
+    for (int g = 0; g < 5; g++) {
+        for (int i = 0; i < 100; i++)
+            send_body(a, q, "queued", T0);
+        assert_int_equal(sqs_lmdb_store_submit(s), (uint64_t)g + 1);
+    }
+    send_body(a, q, "never submitted", T0);
+    world_store_free(a, s); /* paused: close must still drain */
+    struct world *b = reload(f->dir, T0, &s);
+    assert_int_equal(sqs_queue_message_count(lookup(b, "q")), 500);
+    world_store_free(b, s);
+}
+
+/*
+ * The full-record-or-state decision, read on disk: a send writes 'M' (receive
+ * count 0) and no 'S'; a receive writes only 'S'; after a restart, receives
+ * of loaded messages still write only 'S' and new sends 'M'; a DLQ move
+ * writes 'M' under the new seq in the dead-letter queue and deletes both
+ * records under the old key, before and after a restart.
+ */
+static void test_full_vs_state(void **state)
+{
+    struct fx *f = *state;
+    struct sqs_lmdb_store *s = store_open(f->dir, SQS_DURABILITY_FSYNC);
+    struct world *a = store_world(s, SEED_A);
+    struct sqs_queue *dlq = make_queue(a, "dlq", NULL);
+    struct sqs_queue *src =
+        make_queue(a, "src", "RedrivePolicy",
+                   "{\"deadLetterTargetArn\":\"" DLQ_ARN "\",\"maxReceiveCount\":1}", NULL);
+    struct sqs_queue *q = make_queue(a, "q", NULL);
+    uint64_t qid = q->id, src_id = src->id, dlq_id = dlq->id;
+    send_body(a, q, "one", T0);
+    send_body(a, q, "two", T0);
+    send_body(a, src, "poison", T0);
+    send_body(a, src, "poison2", T0);
+    commit(s);
+    struct sqs_received got[10];
+    assert_int_equal(recv_n(a, q, 1, 1, T0 + 1, got), 1);   /* seq 1, visible again at T0+1001 */
+    assert_int_equal(recv_n(a, src, 1, 0, T0 + 1, got), 1); /* poison: count 1 */
+    commit(s);
+    /* Second receive of poison: moved to the DLQ with a new seq there. */
+    assert_int_equal(recv_n(a, src, 1, 0, T0 + 2, got), 1); /* poison2 received instead */
+    commit(s);
+    assert_int_equal(recv_n(a, src, 10, 0, T0 + 3, got), 0); /* both moved */
+    assert_int_equal(sqs_queue_message_count(dlq), 2);
+    commit(s);
+    world_store_free(a, s);
+
+    int hm, hs;
+    uint32_t mc, sc;
+    disk_message(f->dir, qid, 1, &hm, &mc, &hs, &sc);
+    assert_true(hm && mc == 0 && hs && sc == 1); /* the receive wrote 'S' only */
+    disk_message(f->dir, qid, 2, &hm, &mc, &hs, &sc);
+    assert_true(hm && mc == 0 && !hs);
+    for (uint64_t seq = 1; seq <= 2; seq++) {
+        disk_message(f->dir, src_id, seq, &hm, &mc, &hs, &sc);
+        assert_true(!hm && !hs); /* moved away: both records gone */
+        disk_message(f->dir, dlq_id, seq, &hm, &mc, &hs, &sc);
+        assert_true(hm && mc == 1 && !hs); /* in full, with its receive count */
+    }
+
+    /* After a restart. */
+    struct world *b = reload(f->dir, T0 + 5000, &s);
+    struct sqs_queue *bq = lookup(b, "q"), *bsrc = lookup(b, "src"), *bdlq = lookup(b, "dlq");
+    assert_int_equal(recv_n(b, bq, 10, 600, T0 + 5000, got), 2);
+    struct sqs_message *m3 = send_body(b, bq, "three", T0 + 5001);
+    assert_int_equal(m3->seq, 3);
+    assert_int_equal(recv_n(b, bdlq, 1, 600, T0 + 5001, got), 1);
+    uint64_t dlq_seq = got[0].msg->seq;
+    send_body(b, bsrc, "poison3", T0 + 5002);
+    commit(s);
+    assert_int_equal(recv_n(b, bsrc, 1, 0, T0 + 5003, got), 1);
+    commit(s);
+    world_store_free(b, s);
+    /* A message loaded after the restart and moved then. */
+    struct world *c = reload(f->dir, T0 + 6000, &s);
+    assert_int_equal(recv_n(c, lookup(c, "src"), 1, 0, T0 + 6000, got), 0);
+    assert_int_equal(sqs_queue_message_count(lookup(c, "dlq")), 3);
+    commit(s);
+    world_store_free(c, s);
+
+    disk_message(f->dir, qid, 1, &hm, &mc, &hs, &sc);
+    assert_true(hm && mc == 0 && hs && sc == 2);
+    disk_message(f->dir, qid, 2, &hm, &mc, &hs, &sc);
+    assert_true(hm && mc == 0 && hs && sc == 1);
+    disk_message(f->dir, qid, 3, &hm, &mc, &hs, &sc);
+    assert_true(hm && mc == 0 && !hs);
+    disk_message(f->dir, dlq_id, dlq_seq, &hm, &mc, &hs, &sc);
+    assert_true(hm && mc == 1 && hs && sc == 2);
+    disk_message(f->dir, src_id, 3, &hm, &mc, &hs, &sc);
+    assert_true(!hm && !hs);
+    disk_message(f->dir, dlq_id, 3, &hm, &mc, &hs, &sc);
+    assert_true(hm && mc == 1 && !hs);
+    struct world *d = reload(f->dir, T0 + 7000, &s);
+    assert_int_equal(sqs_queue_message_count(lookup(d, "q")), 3);
+    assert_int_equal(sqs_queue_message_count(lookup(d, "dlq")), 3);
+    assert_int_equal(sqs_queue_message_count(lookup(d, "src")), 0);
+    world_store_free(d, s);
 }
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -1275,6 +1705,13 @@ int main(void)
         T(test_batch_mode),
         T(test_corrupt_records),
         T(test_map_growth),
+        T(test_pipeline_order),
+        T(test_coalescing),
+        T(test_failed_batch),
+        T(test_failed_deletions_resync),
+        T(test_failed_wipe_resync),
+        T(test_close_drains),
+        T(test_full_vs_state),
         T(test_bulk_100k),
     };
 #undef T
