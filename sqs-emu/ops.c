@@ -7,7 +7,6 @@
 #include "sqs-emu/ops.h"
 
 #include <ctype.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,38 +199,30 @@ static int kv_of(struct op_ctx *c, json_t *obj, const char *what, struct sqs_kv 
     return DD_OK;
 }
 
+/* BinaryValue text -> bytes (caller frees *out), with the engine's strict base64. */
 static int b64_decode(const char *s, unsigned char **out, size_t *len)
 {
-    size_t n = strlen(s);
+    size_t cap = strlen(s) / 4 * 3 + 1;
+    unsigned char *buf = malloc(cap);
     *out = NULL;
     *len = 0;
-    if (n % 4)
-        return DD_EINVAL;
-    unsigned char *buf = malloc(n / 4 * 3 + 1);
     if (!buf)
         return DD_ENOMEM;
-    int got = n ? EVP_DecodeBlock(buf, (const unsigned char *)s, (int)n) : 0;
-    if (got < 0) {
+    int rc = sqs_base64_decode(s, buf, cap, len);
+    if (rc != DD_OK) {
         free(buf);
-        return DD_EINVAL;
+        return rc;
     }
-    size_t pad = 0;
-    if (n && s[n - 1] == '=')
-        pad++;
-    if (n > 1 && s[n - 2] == '=')
-        pad++;
     *out = buf;
-    *len = (size_t)got - pad;
     return DD_OK;
 }
 
+/* Bytes -> a BinaryValue JSON string (new reference), NULL on ENOMEM. */
 static json_t *b64_encode(const char *p, size_t len)
 {
-    char *buf = malloc(4 * ((len + 2) / 3) + 1);
-    if (!buf)
-        return NULL;
-    EVP_EncodeBlock((unsigned char *)buf, (const unsigned char *)p, (int)len);
-    json_t *s = json_string(buf);
+    size_t cap = 4 * ((len + 2) / 3) + 1;
+    char *buf = malloc(cap);
+    json_t *s = buf && sqs_base64_encode(p, len, buf, cap) == DD_OK ? json_string(buf) : NULL;
     free(buf);
     return s;
 }
