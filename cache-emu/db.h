@@ -27,7 +27,7 @@
 struct cache_keyspace;
 struct cache_db;
 
-/* The value types Redis has; only strings exist so far. */
+/* The value types Redis has; each non-string type lives in its t_<type>.c. */
 enum cache_type {
     CACHE_TYPE_STRING = 0,
     CACHE_TYPE_LIST,
@@ -39,10 +39,22 @@ enum cache_type {
 /* Releases a type's payload; must return its memory through cache_mem_free(). */
 typedef void (*cache_obj_free_fn)(struct cache_keyspace *ks, void *ptr);
 
-/* A value. Owned by the keyspace once stored under a key. */
+/* A value. Owned by the keyspace once stored under a key; the db may keep it
+ * inside the key's own entry, so a stored object's address is only stable
+ * until the next change to its database. (In fact db.c moves an entry only
+ * when its own key is overwritten, renamed or deleted; resizes never move it.)
+ *
+ * Plain strings of up to CACHE_DB_INLINE_MAX bytes (from cache_obj_new_string,
+ * cache_db_set_string, or any string object whose free is NULL) are copied
+ * into the key's entry when stored: one block per key. A string object with
+ * a free function of its own (a type module's block) is stored as it is.
+ * free == NULL means ptr is not a block of its own: such bytes may be
+ * overwritten in place at the same length but never resized or freed; to
+ * change the length, store a new value, or give the object a payload of its
+ * own (set ptr, len and free together). */
 struct cache_obj {
     enum cache_type type;   /* which of Redis's types the payload is */
-    uint32_t lru;           /* access clock for LRU/LFU eviction (evict.c, later) */
+    uint32_t lru;           /* LRU: access time in s (24 bits); LFU: minutes<<8 | log counter */
     void *ptr;              /* payload; for strings the bytes, allocated by cache_mem_alloc */
     size_t len;             /* payload length for strings; type-defined otherwise */
     cache_obj_free_fn free; /* frees ptr; NULL when ptr needs no freeing */
@@ -53,6 +65,7 @@ enum cache_key_event {
     CACHE_KEY_EXPIRED,     /* removed because its TTL passed (lazy or active) */
     CACHE_KEY_DELETED,     /* removed by DEL, RENAME's source, FLUSH, ... */
     CACHE_KEY_OVERWRITTEN, /* its value was replaced by cache_db_set / RENAME's target */
+    CACHE_KEY_EVICTED,     /* removed by maxmemory eviction (evict.c) */
 };
 
 /* Called while the key still exists (key/klen point into the table); must not
@@ -63,6 +76,7 @@ typedef void (*cache_key_listener_fn)(void *ctx, struct cache_db *db, const void
 /* Counters INFO stats reports. */
 struct cache_keyspace_stats {
     uint64_t expired_keys; /* keys removed because their TTL passed */
+    uint64_t evicted_keys; /* keys removed by maxmemory eviction */
 };
 
 /* A keyspace of ndb databases (CACHE_DB_DEFAULT_COUNT when ndb <= 0); seed
@@ -80,6 +94,16 @@ void cache_keyspace_set_listener(struct cache_keyspace *ks, cache_key_listener_f
 struct cache_keyspace_stats *cache_keyspace_stats(struct cache_keyspace *ks);
 /* Empties every database (FLUSHALL SYNC); the listener hears each key as DELETED. */
 void cache_keyspace_flushall(struct cache_keyspace *ks);
+/* Incremental rehash for the server's cron (Redis's incrementallyRehash):
+ * moves buckets of resizing tables, and starts shrinking sparse ones, for
+ * about budget_us of CPU time (at least one batch of 100 buckets, so 0 means
+ * one batch). True when some table is still rehashing. Every
+ * keyspace operation also moves a bucket, so this only speeds things up. */
+bool cache_keyspace_rehash_step(struct cache_keyspace *ks, int64_t budget_us);
+/* How lookups age objects: LRU (default) stamps the access second; LFU keeps
+ * Redis's 8-bit logarithmic counter (lfu-log-factor, lfu-decay-time in minutes)
+ * in obj->lru. Switching resets nothing; objects are re-stamped as touched. */
+void cache_keyspace_set_lfu(struct cache_keyspace *ks, bool lfu, int log_factor, int decay_minutes);
 
 /* used_memory: the sum of malloc_usable_size() of every live keyspace block. */
 size_t cache_db_used_memory(const struct cache_keyspace *ks);
@@ -87,10 +111,30 @@ size_t cache_db_used_memory(const struct cache_keyspace *ks);
 void *cache_mem_alloc(struct cache_keyspace *ks, size_t n);
 /* Frees p (from cache_mem_alloc on the same ks); NULL is a no-op. */
 void cache_mem_free(struct cache_keyspace *ks, void *p);
+/* Counted realloc of p (NULL: alloc). NULL when out of memory, p then intact
+ * and still the caller's; otherwise p is gone and the result is. */
+void *cache_mem_realloc(struct cache_keyspace *ks, void *p, size_t n);
+/* Test hook (fault injection): the n-th counted allocation from now fails,
+ * then allocation works again; 0 disarms. */
+void cache_mem_fail_after(struct cache_keyspace *ks, unsigned n);
+
+/* Strings up to this many bytes are stored inside their key's entry. */
+#define CACHE_DB_INLINE_MAX 128
 
 /* A new string object holding a copy of data[0..len); caller owns it until
  * it is stored. NULL when out of memory. */
 struct cache_obj *cache_obj_new_string(struct cache_keyspace *ks, const void *data, size_t len);
+/* A new object of a container type around payload ptr (owned by the object
+ * from now on, released with free_fn); caller owns the object until it is
+ * stored. NULL when out of memory (ptr then still belongs to the caller). */
+struct cache_obj *cache_obj_new(struct cache_keyspace *ks, enum cache_type type, void *ptr,
+                                cache_obj_free_fn free_fn);
+/* OBJECT IDLETIME: ms since obj was last touched (LRU mode), at now_ms. */
+int64_t cache_obj_idle_ms(const struct cache_keyspace *ks, const struct cache_obj *obj,
+                          int64_t now_ms);
+/* OBJECT FREQ: the LFU counter after decay to now_ms (LFU mode). */
+unsigned cache_obj_lfu_freq(const struct cache_keyspace *ks, const struct cache_obj *obj,
+                            int64_t now_ms);
 /* Frees obj and its payload; NULL is a no-op. Only for objects not stored. */
 void cache_obj_free(struct cache_keyspace *ks, struct cache_obj *obj);
 
@@ -100,18 +144,30 @@ int cache_db_id(const struct cache_db *db);
 
 /* The value under key, or NULL. An expired key is deleted first (lazy expiry,
  * counted in expired_keys, listener told EXPIRED) and reported as missing.
- * The result is borrowed from db. */
+ * The object's access stamp is updated (LRU/LFU). The result is borrowed from
+ * db and valid until the next change to db. */
 struct cache_obj *cache_db_lookup(struct cache_db *db, const void *key, size_t klen,
                                   int64_t now_ms);
+/* cache_db_lookup() flags. */
+#define CACHE_LOOKUP_NOTOUCH 0x1 /* leave the access stamp alone (OBJECT, TYPE-like reads) */
+struct cache_obj *cache_db_lookup_flags(struct cache_db *db, const void *key, size_t klen,
+                                        int64_t now_ms, unsigned flags);
 /* Stores obj under a key that must not exist (an expired one is reclaimed
- * first). On 0 db owns obj; on DD_EEXIST / DD_ENOMEM the caller still does. */
+ * first). On 0 db owns obj and *stored (when not NULL) receives the object as
+ * stored, which may be a different address than obj: obj must not be used
+ * again. On DD_EEXIST / DD_ENOMEM the caller still owns obj. */
 int cache_db_add(struct cache_db *db, const void *key, size_t klen, struct cache_obj *obj,
-                 int64_t now_ms);
+                 int64_t now_ms, struct cache_obj **stored);
 /* Stores obj under key, adding or replacing (the old value is freed and the
  * listener told OVERWRITTEN). The TTL is kept when keep_ttl, else removed, as
- * SET vs SET KEEPTTL. On 0 db owns obj; on DD_ENOMEM the caller still does. */
+ * SET vs SET KEEPTTL. Ownership and *stored as for cache_db_add(). */
 int cache_db_set(struct cache_db *db, const void *key, size_t klen, struct cache_obj *obj,
-                 bool keep_ttl, int64_t now_ms);
+                 bool keep_ttl, int64_t now_ms, struct cache_obj **stored);
+/* cache_db_set() of a string value copied from val[0..vlen) (borrowed; it may
+ * be the key's current bytes). Short strings go straight into the entry with
+ * no object allocated: the fast path for SET. 0 or DD_ENOMEM. */
+int cache_db_set_string(struct cache_db *db, const void *key, size_t klen, const void *val,
+                        size_t vlen, bool keep_ttl, int64_t now_ms, struct cache_obj **stored);
 /* Removes key and its TTL: 0, or DD_ENOENT when absent or already expired. */
 int cache_db_delete(struct cache_db *db, const void *key, size_t klen, int64_t now_ms);
 /* Keys stored, including expired ones not yet reclaimed (as DBSIZE counts). */
@@ -129,6 +185,18 @@ int cache_db_rename(struct cache_db *db, const void *src, size_t slen, const voi
 /* Empties this database (FLUSHDB SYNC); the listener hears each key as DELETED. */
 void cache_db_flush(struct cache_db *db);
 
+/* Eviction sampling (Redis's dictGetSomeKeys): calls fn for up to n keys
+ * picked at random from the keys table, or from the keys with a TTL when
+ * volatile_only; returns how many were visited. Keys and objects borrowed;
+ * fn must not change the keyspace. when_ms is the TTL, -1 when none. */
+typedef void (*cache_sample_fn)(void *ctx, const void *key, size_t klen, struct cache_obj *obj,
+                                int64_t when_ms);
+size_t cache_db_sample(struct cache_db *db, bool volatile_only, size_t n, cache_sample_fn fn,
+                       void *ctx);
+/* Removes key as evicted: counted in evicted_keys, listener told EVICTED.
+ * 0, or DD_ENOENT when absent. */
+int cache_db_evict_key(struct cache_db *db, const void *key, size_t klen);
+
 /* SCAN callback: key is borrowed; obj borrowed; must not change the keyspace. */
 typedef void (*cache_scan_fn)(void *ctx, const void *key, size_t klen, struct cache_obj *obj);
 /* One SCAN step from cursor: calls fn for the keys of whole buckets until at
@@ -144,7 +212,7 @@ uint64_t cache_db_scan(struct cache_db *db, uint64_t cursor, size_t count, int64
  * safe, optionally case-insensitive. True when str matches the whole pattern. */
 bool cache_glob_match(const char *pat, size_t plen, const char *str, size_t slen, bool nocase);
 
-/* Primitives over the expires table, for expire.c only (the policy lives there). */
+/* Primitives over the TTLs, for expire.c (and evict.c's volatile check) only. */
 /* The stored expire time of key, or NULL; borrowed, valid until the next change. */
 int64_t *cache_db_ttl_slot(struct cache_db *db, const void *key, size_t klen);
 /* Sets key's TTL; 0, DD_ENOENT when key is not in the keyspace, DD_ENOMEM. */
@@ -153,9 +221,10 @@ int cache_db_ttl_put(struct cache_db *db, const void *key, size_t klen, int64_t 
 int cache_db_ttl_del(struct cache_db *db, const void *key, size_t klen);
 /* Removes key as expired: counted in expired_keys, listener told EXPIRED. */
 void cache_db_expire_key(struct cache_db *db, const void *key, size_t klen);
-/* Visits one bucket of the expires table at the db's own expiry cursor,
- * expiring what is due at now_ms; adds to *sampled and *expired and returns
- * true when the walk wrapped around to the start of the table. */
+/* Visits one slot of the TTL array at the db's own expiry cursor (slots in
+ * bit-reversed order; a slot past the volatile keys is an empty visit),
+ * expiring the key if due at now_ms; adds to *sampled and *expired and
+ * returns true when the walk wrapped around to the start. */
 bool cache_db_ttl_step(struct cache_db *db, int64_t now_ms, size_t *sampled, size_t *expired);
 
 #endif

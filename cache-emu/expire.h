@@ -1,7 +1,8 @@
 /*
- * Key expiry: TTLs kept in each database's expires table (key -> absolute
- * unix time in ms), removed lazily when a key is touched and actively by a
- * bounded background cycle, as Redis does. Time is always passed in.
+ * Key expiry: each volatile key's absolute expire time (unix ms), kept by
+ * db.c beside the key; keys past it are removed lazily when touched and
+ * actively by a bounded background cycle, as Redis does. Time is always
+ * passed in.
  */
 #ifndef CACHE_EXPIRE_H
 #define CACHE_EXPIRE_H
@@ -24,7 +25,8 @@ int cache_expire_set(struct cache_db *db, const void *key, size_t klen, int64_t 
                      int64_t now_ms);
 /* The absolute expire time in ms, or -1 when the key has none (or is absent). */
 int64_t cache_expire_get(struct cache_db *db, const void *key, size_t klen);
-/* PERSIST: 0 when a TTL was removed, DD_ENOENT when there was none. */
+/* PERSIST: 0 when a TTL was removed, DD_ENOENT when there was none. Takes no
+ * time, so the caller looks the key up first (lazy expiry), as PERSIST does. */
 int cache_expire_remove(struct cache_db *db, const void *key, size_t klen);
 
 /* Lazy expiry: when key exists with a TTL <= now_ms it is deleted (counted,

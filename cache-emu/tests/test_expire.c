@@ -1,5 +1,6 @@
 /* Unit tests for cache-emu/expire.c: TTL storage, lazy expiry at the exact
- * millisecond, the active cycle's bounded work, with a fake clock. */
+ * millisecond, the active cycle's bounded work and spread sample, with a
+ * fake clock. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -34,7 +35,7 @@ static void put(struct cache_keyspace *ks, struct cache_db *db, const char *key,
 {
     struct cache_obj *o = cache_obj_new_string(ks, "v", 1);
     assert_non_null(o);
-    assert_int_equal(cache_db_set(db, key, strlen(key), o, false, now), DD_OK);
+    assert_int_equal(cache_db_set(db, key, strlen(key), o, false, now, NULL), DD_OK);
     if (when >= 0)
         assert_int_equal(cache_expire_set(db, key, strlen(key), when, now), DD_OK);
 }
@@ -67,7 +68,7 @@ static void test_ttl_storage(void **state)
     assert_int_equal(cache_expire_get(db, "k", 1), -1);
     /* Binary keys keep distinct TTLs. */
     struct cache_obj *o = cache_obj_new_string(ks, "v", 1);
-    assert_int_equal(cache_db_add(db, "k\0", 2, o, T0), DD_OK);
+    assert_int_equal(cache_db_add(db, "k\0", 2, o, T0, NULL), DD_OK);
     assert_int_equal(cache_expire_set(db, "k\0", 2, T0 + 5, T0), DD_OK);
     assert_int_equal(cache_expire_get(db, "k", 1), -1);
     assert_int_equal(cache_expire_get(db, "k\0", 2), T0 + 5);
@@ -105,7 +106,7 @@ static void test_lazy_expiry_exact_ms(void **state)
     /* ADD over an expired key succeeds and the new key carries no TTL. */
     put(ks, db, "a", t, T0);
     struct cache_obj *o = cache_obj_new_string(ks, "new", 3);
-    assert_int_equal(cache_db_add(db, "a", 1, o, t + 5), DD_OK);
+    assert_int_equal(cache_db_add(db, "a", 1, o, t + 5, NULL), DD_OK);
     assert_int_equal(cache_expire_get(db, "a", 1), -1);
     assert_int_equal(cache_keyspace_stats(ks)->expired_keys, 3);
     /* A time already past is stored and reclaimed on the next access. */
@@ -214,6 +215,51 @@ static void test_active_cycle_listener_and_dbs(void **state)
     cache_keyspace_free(ks);
 }
 
+static void test_active_cycle_sample_is_spread(void **state)
+{
+    (void)state;
+    struct cache_keyspace *ks = cache_keyspace_new(1, 3);
+    struct cache_db *db = cache_keyspace_db(ks, 0);
+    char name[32];
+    /* TTLs correlated with insertion order, as when a client writes keys with
+     * the same EX in a stream: the first half is due, the second is not. A
+     * round must estimate the due share (about half here), not see 20 keys
+     * inserted together; so one round of 20 finds some due keys but not all. */
+    for (int i = 0; i < 4000; i++) {
+        snprintf(name, sizeof(name), "k%d", i);
+        put(ks, db, name, i < 2000 ? T0 + 10 : T0 + 1000000, T0);
+    }
+    size_t n = cache_expire_cycle(db, T0 + 10, CACHE_EXPIRE_KEYS_PER_LOOP);
+    assert_true(n >= 5 && n <= 15);
+    /* A full pass reaches every due key; the 25% rule repeats rounds here. */
+    size_t total = n;
+    for (int c = 0; c < 100 && total < 2000; c++)
+        total += cache_expire_cycle(db, T0 + 10, 1000);
+    assert_int_equal(total, 2000);
+    assert_int_equal(cache_db_expires_count(db), 2000);
+    cache_keyspace_free(ks);
+}
+
+static void test_expire_if_needed(void **state)
+{
+    (void)state;
+    struct cache_keyspace *ks = cache_keyspace_new(1, 1);
+    struct cache_db *db = cache_keyspace_db(ks, 0);
+    struct events ev = { 0 };
+    cache_keyspace_set_listener(ks, on_key, &ev);
+    put(ks, db, "k", T0 + 10, T0);
+    put(ks, db, "p", -1, T0);
+    assert_false(cache_expire_if_needed(db, "k", 1, T0 + 9));
+    assert_false(cache_expire_if_needed(db, "p", 1, T0 + 1000000));
+    assert_false(cache_expire_if_needed(db, "none", 4, T0));
+    assert_true(cache_expire_if_needed(db, "k", 1, T0 + 10));
+    assert_int_equal(ev.expired, 1);
+    assert_false(cache_expire_if_needed(db, "k", 1, T0 + 10));
+    assert_int_equal(cache_keyspace_stats(ks)->expired_keys, 1);
+    assert_int_equal(cache_db_count(db), 1);
+    cache_keyspace_free(ks);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -222,6 +268,8 @@ int main(void)
         cmocka_unit_test(test_active_cycle_bounded),
         cmocka_unit_test(test_active_cycle_stops_when_few_expired),
         cmocka_unit_test(test_active_cycle_listener_and_dbs),
+        cmocka_unit_test(test_active_cycle_sample_is_spread),
+        cmocka_unit_test(test_expire_if_needed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
