@@ -32,6 +32,7 @@
 #include "cache-emu/cmd.h"
 #include "cache-emu/command.h"
 #include "cache-emu/multi.h"
+#include "cache-emu/pubsub.h"
 #include "cache-emu/server.h"
 #include "common/buf.h"
 #include "common/err.h"
@@ -160,6 +161,17 @@ static int cache_cmd_ping(struct cache_client *c)
 {
     if (c->argc > 2) {
         cache_reply_arity(c);
+        return 0;
+    }
+    /* A RESP2 subscriber's replies must look like messages to the client
+     * library reading them: ["pong", arg or ""], as Redis sends. */
+    if (c->nsubs && c->proto == CACHE_RESP2) {
+        cache_reply_array(c, 2);
+        cache_reply_bulk(c, "pong", 4);
+        if (c->argc == 1)
+            cache_reply_bulk(c, "", 0);
+        else
+            cache_reply_bulk(c, c->argv[1].ptr, c->argv[1].len);
         return 0;
     }
     if (c->argc == 1)
@@ -306,6 +318,7 @@ static int cache_cmd_reset(struct cache_client *c)
     const char *rp = c->srv->opts.requirepass;
     cache_multi_reset(c);
     cache_multi_unwatch_all(c);
+    cache_pubsub_client_free(c); /* silently: RESET sends no unsubscribe confirmations */
     c->db = cache_keyspace_db(c->srv->ks, 0);
     c->proto = CACHE_RESP2;
     c->authenticated = !(rp && rp[0]);
@@ -355,6 +368,8 @@ static int client_info_line(struct dd_buf *b, const struct cache_client *x,
         *f++ = 'A';
     if (x->flags & CACHE_CLIENT_NO_EVICT)
         *f++ = 'e';
+    if (x->nsubs)
+        *f++ = 'P';
     if (f == flags)
         *f++ = 'N';
     *f = '\0';
@@ -377,12 +392,14 @@ static int client_info_line(struct dd_buf *b, const struct cache_client *x,
     rbs = x->out.cap > 1024 ? x->out.cap : 1024;
     return dd_buf_printf(
         b,
-        "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 "
-        "ssub=0 multi=%lld qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=%zu rbs=%zu rbp=%zu "
+        "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu "
+        "ssub=%zu multi=%lld qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=%zu rbs=%zu rbp=%zu "
         "obl=%zu oll=0 omem=0 tot-mem=%zu events=r cmd=%s user=default redir=-1 resp=%d",
         (unsigned long long)x->id, x->addr, x->laddr, x->fd, x->name ? x->name : "",
         (long long)((now - x->ctime_ms) / 1000), (long long)((now - x->last_interaction_ms) / 1000),
-        flags, x->db ? cache_db_id(x->db) : 0,
+        flags, x->db ? cache_db_id(x->db) : 0, cache_pubsub_client_count(x, CACHE_PUBSUB_CHANNEL),
+        cache_pubsub_client_count(x, CACHE_PUBSUB_PATTERN),
+        cache_pubsub_client_count(x, CACHE_PUBSUB_SHARD),
         (x->flags & CACHE_CLIENT_MULTI) ? (long long)x->mcount : -1LL, qbuf, qfree, argv_mem,
         multi_mem, rbs, rbs, obl, sizeof(*x) + x->in.cap + x->out.cap + argv_mem + multi_mem + 1024,
         cmdname, x->proto == CACHE_RESP3 ? 3 : 2);

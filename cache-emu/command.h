@@ -20,6 +20,11 @@ extern const struct cache_command cache_cmds_zset[];   /* cmd_zset.c */
 extern const struct cache_command cache_cmds_conn[]; /* cmd_conn.c: PING, HELLO, AUTH, CLIENT ... */
 extern const struct cache_command cache_cmds_server[]; /* cmd_server.c: INFO, CONFIG, COMMAND ... */
 extern const struct cache_command cache_cmds_multi[];  /* multi.c: MULTI, EXEC, WATCH ... */
+extern const struct cache_command cache_cmds_pubsub[]; /* cmd_pubsub.c: SUBSCRIBE, PUBLISH ... */
+extern const struct cache_command cache_cmds_sort[];   /* cmd_sort.c: SORT, SORT_RO */
+extern const struct cache_command cache_cmds_bits[];   /* cmd_bits.c: BITPOS, BITOP, BITFIELD */
+extern const struct cache_command cache_cmds_misc[];   /* cmd_misc.c: MOVE, SWAPDB, LCS, ROLE ... */
+extern const struct cache_command cache_cmds_hll[];    /* cmd_hll.c: PFADD, PFCOUNT, PFMERGE */
 
 /* Builds the lookup index once (idempotent). 0, or DD_ENOMEM. */
 int cache_command_init(void);

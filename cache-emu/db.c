@@ -1118,6 +1118,105 @@ void cache_db_flush(struct cache_db *db)
     db_clear(db, true);
 }
 
+/* Makes sure one more TTL fits in x without reallocating, so that a later
+ * xarr_add() cannot fail. */
+static int xarr_reserve(struct cache_keyspace *ks, struct xarr *x)
+{
+    if (x->used < x->cap)
+        return DD_OK;
+    size_t ncap = x->cap ? x->cap * 2 : DICT_MIN_SIZE;
+    if (ncap > UINT32_MAX)
+        return DD_ENOMEM;
+    struct xslot *v = cache_mem_realloc(ks, x->v, ncap * sizeof(*v));
+    if (!v)
+        return DD_ENOMEM;
+    x->v = v;
+    x->cap = ncap;
+    return DD_OK;
+}
+
+/*
+ * MOVE relinks the entry itself: the key's block (with an inline value) and
+ * any payload stay where they are, only the chain link and the TTL slot
+ * change database. Everything that can fail (dst's first bucket array, a TTL
+ * slot in dst) is reserved before the listener is told, so DD_ENOMEM leaves
+ * both databases as they were.
+ */
+int cache_db_move(struct cache_db *src, struct cache_db *dst, const void *key, size_t klen,
+                  int64_t now_ms)
+{
+    struct cache_keyspace *ks = src->ks;
+    if (src == dst || dst->ks != ks)
+        return DD_EINVAL;
+    struct found f, df;
+    uint32_t h, dh;
+    struct dent *e = db_find_live(src, key, klen, now_ms, &h, &f);
+    if (!e)
+        return DD_ENOENT;
+    /* Only dst changes from here until the unlink, so f stays valid. */
+    if (db_find_live(dst, key, klen, now_ms, &dh, &df))
+        return DD_EEXIST;
+    if (dict_expand_if_needed(ks, &dst->keys) != DD_OK)
+        return DD_ENOMEM;
+    if (e->xidx && xarr_reserve(ks, &dst->expires) != DD_OK) {
+        dict_shrink_if_needed(ks, &dst->keys);
+        return DD_ENOMEM;
+    }
+    if (ks->listener)
+        ks->listener(ks->listener_ctx, src, e->data, e->klen, CACHE_KEY_DELETED);
+    int64_t when = entry_when(src, e);
+    if (e->xidx)
+        xarr_remove(ks, &src->expires, e);
+    dict_unlink(&src->keys, &f);
+    dict_shrink_if_needed(ks, &src->keys);
+    dict_link(&dst->keys, e);
+    if (when != -1) {
+        int rc = xarr_add(ks, &dst->expires, e, when);
+        assert(rc == DD_OK); /* reserved above */
+        (void)rc;
+    }
+    return DD_OK;
+}
+
+/* Tells the listener about every key of from, in from and in other. */
+static void swap_tell(struct cache_db *from, struct cache_db *other)
+{
+    struct cache_keyspace *ks = from->ks;
+    struct dict *d = &from->keys;
+    for (int t = 0; t < 2; t++)
+        for (size_t i = 0; i < d->size[t]; i++)
+            for (struct dent *e = d->t[t][i]; e; e = e->next) {
+                ks->listener(ks->listener_ctx, from, e->data, e->klen, CACHE_KEY_SWAPPED);
+                ks->listener(ks->listener_ctx, other, e->data, e->klen, CACHE_KEY_SWAPPED);
+            }
+}
+
+int cache_keyspace_swapdb(struct cache_keyspace *ks, int a, int b)
+{
+    struct cache_db *da = cache_keyspace_db(ks, a), *dbb = cache_keyspace_db(ks, b);
+    if (!da || !dbb)
+        return DD_EINVAL;
+    if (da == dbb)
+        return DD_OK;
+    if (ks->listener) {
+        swap_tell(da, dbb);
+        swap_tell(dbb, da);
+    }
+    /* The tables hold no back pointer to their database (entries know only
+     * their TTL slot index, which is relative to the array that moves with
+     * them), so exchanging the members is the whole job. */
+    struct dict keys = da->keys;
+    da->keys = dbb->keys;
+    dbb->keys = keys;
+    struct xarr x = da->expires;
+    da->expires = dbb->expires;
+    dbb->expires = x;
+    uint64_t cur = da->ttl_cursor;
+    da->ttl_cursor = dbb->ttl_cursor;
+    dbb->ttl_cursor = cur;
+    return DD_OK;
+}
+
 /* ---- eviction primitives ---- */
 
 /*

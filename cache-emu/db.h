@@ -66,6 +66,7 @@ enum cache_key_event {
     CACHE_KEY_DELETED,     /* removed by DEL, RENAME's source, FLUSH, ... */
     CACHE_KEY_OVERWRITTEN, /* its value was replaced by cache_db_set / RENAME's target */
     CACHE_KEY_EVICTED,     /* removed by maxmemory eviction (evict.c) */
+    CACHE_KEY_SWAPPED,     /* SWAPDB: the database's contents are about to be exchanged */
 };
 
 /* Called while the key still exists (key/klen point into the table); must not
@@ -184,6 +185,26 @@ int cache_db_rename(struct cache_db *db, const void *src, size_t slen, const voi
                     bool nx, int64_t now_ms);
 /* Empties this database (FLUSHDB SYNC); the listener hears each key as DELETED. */
 void cache_db_flush(struct cache_db *db);
+
+/* MOVE: moves key's entry from src to dst whole (value not copied, TTL and
+ * LRU/LFU stamp kept). Both are looked up with lazy expiry at now_ms. The
+ * listener hears the key DELETED in src before it leaves. 0, DD_ENOENT (no
+ * live key in src), DD_EEXIST (a live key of that name in dst), DD_EINVAL
+ * (src == dst or different keyspaces), DD_ENOMEM (nothing changed). */
+int cache_db_move(struct cache_db *src, struct cache_db *dst, const void *key, size_t klen,
+                  int64_t now_ms);
+/*
+ * SWAPDB: exchanges the contents (keys, TTLs, expiry cursor) of databases a
+ * and b. The struct cache_db of each index stays where it is, so a client
+ * that SELECTed index a sees b's former keys, as in Redis. Before the swap
+ * the listener hears CACHE_KEY_SWAPPED for every key of either database
+ * (expired ones not yet reclaimed included), once in a and once in b; a key
+ * told in a database may live only in the other one (it exists in the
+ * keyspace for the duration of the call). That is Redis's
+ * touchAllWatchedKeysInDb() for both: a WATCH on a key of a or b that
+ * exists in either is touched. 0, or DD_EINVAL (index out of range).
+ */
+int cache_keyspace_swapdb(struct cache_keyspace *ks, int a, int b);
 
 /* Eviction sampling (Redis's dictGetSomeKeys): calls fn for up to n keys
  * picked at random from the keys table, or from the keys with a TTL when

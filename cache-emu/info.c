@@ -19,6 +19,7 @@
  * (server_time_usec, uptime, lru_clock) and the monotonic clock for rates.
  */
 #include "cache-emu/info.h"
+#include "cache-emu/pubsub.h"
 
 #include <ctype.h>
 #include <malloc.h>
@@ -680,9 +681,9 @@ static int sec_stats(struct cache_server *srv, struct cache_info_stats *st, stru
     L("current_eviction_exceeded_time:0");
     L("keyspace_hits:%llu", (unsigned long long)s->keyspace_hits);
     L("keyspace_misses:%llu", (unsigned long long)s->keyspace_misses);
-    L("pubsub_channels:0");
-    L("pubsub_patterns:0");
-    L("pubsubshard_channels:0");
+    L("pubsub_channels:%zu", cache_pubsub_numnames(srv, CACHE_PUBSUB_CHANNEL));
+    L("pubsub_patterns:%zu", cache_pubsub_numnames(srv, CACHE_PUBSUB_PATTERN));
+    L("pubsubshard_channels:%zu", cache_pubsub_numnames(srv, CACHE_PUBSUB_SHARD));
     L("latest_fork_usec:0");
     L("total_forks:0");
     L("migrate_cached_sockets:0");

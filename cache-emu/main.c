@@ -11,7 +11,6 @@
  */
 #include <event2/event.h>
 #include <jansson.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,10 +190,6 @@ int main(int argc, char **argv)
                 CACHE_REDIS_VERSION);
     rc = event_base_dispatch(base) < 0 ? 1 : 0;
 out:
-    /* A second SIGINT/SIGTERM (drydock sends TERM after the terminal's INT)
-     * must not kill the exit path: we are leaving anyway. */
-    signal(SIGINT, SIG_IGN);
-    signal(SIGTERM, SIG_IGN);
     dd_signals_free(sig);
     cache_server_free(srv);
     dd_clock_free(clock);

@@ -170,13 +170,26 @@ struct dd_signals *dd_signals_new(struct event_base *base, dd_stop_fn fn, void *
     return s;
 }
 
+/* Freeing the events restores the dispositions found at start (SIG_DFL, or
+ * SIG_IGN for INT in a background job), and a stop signal arriving after that
+ * would kill a daemon that is already on its way out: drydock sends TERM right
+ * after the terminal's INT. So both are blocked across the release and then
+ * ignored; one pending meanwhile is discarded. */
 void dd_signals_free(struct dd_signals *s)
 {
     if (!s)
         return;
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigprocmask(SIG_BLOCK, &stop, NULL);
     if (s->term)
         event_free(s->term);
     if (s->intr)
         event_free(s->intr);
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
+    sigprocmask(SIG_UNBLOCK, &stop, NULL);
     free(s);
 }

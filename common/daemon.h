@@ -42,6 +42,8 @@ struct dd_signals;
  * that hang up must not kill the daemon). Caller frees with dd_signals_free.
  */
 struct dd_signals *dd_signals_new(struct event_base *base, dd_stop_fn fn, void *arg);
+/* Removes the handlers; from then on SIGINT and SIGTERM are ignored, since a
+ * daemon frees them only on its way out (a late TERM must not kill the exit). */
 void dd_signals_free(struct dd_signals *s);
 
 #endif
