@@ -168,6 +168,22 @@ void cache_reply_defer_set(struct cache_client *c, size_t handle, char kind, siz
     memcpy(c->out.data + handle, hdr, hlen);
 }
 
+void cache_reply_help(struct cache_client *c, const char *cmd, const char *const *lines)
+{
+    size_t n = 0;
+    char first[128];
+    while (lines[n])
+        n++;
+    cache_reply_array(c, n + 3);
+    snprintf(first, sizeof(first),
+             "%s <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", cmd);
+    cache_reply_simple(c, first);
+    for (size_t i = 0; i < n; i++)
+        cache_reply_simple(c, lines[i]);
+    cache_reply_simple(c, "HELP");
+    cache_reply_simple(c, "    Prints this help.");
+}
+
 void cache_reply_wrongtype(struct cache_client *c)
 {
     cache_reply_error(c, "WRONGTYPE Operation against a key holding the wrong kind of value");

@@ -94,6 +94,11 @@ void cache_reply_verbatim(struct cache_client *c, const char *p, size_t len); /*
 size_t cache_reply_defer(struct cache_client *c);
 void cache_reply_defer_set(struct cache_client *c, size_t handle, char kind, size_t n);
 
+/* addReplyHelp(): "<CMD> <subcommand> [<arg> [value] [opt] ...]. Subcommands
+ * are:", then lines (NULL-terminated, borrowed), then HELP and its line, all
+ * as status replies in one array. */
+void cache_reply_help(struct cache_client *c, const char *cmd, const char *const *lines);
+
 /* The errors every group uses, with Redis's exact texts. */
 void cache_reply_wrongtype(struct cache_client *c); /* WRONGTYPE Operation against a key ... */
 void cache_reply_syntax(struct cache_client *c);    /* ERR syntax error */

@@ -7,12 +7,12 @@
  * one-argument AUTH form is refused as a configuration mistake); with
  * requirepass that password, compared byte for byte.
  *
- * CLIENT SETINFO is answered as Redis 7.0.15 answers it: it is a Redis 7.2
- * subcommand, so "ERR unknown subcommand 'setinfo'. Try CLIENT HELP.". The
- * clients that send it at connect time (redis-py >= 5.0, go-redis v9,
- * ioredis 5, Lettuce 6.3) pipeline it and ignore the error reply, as they
- * must against a real 7.0 server or ElastiCache 7.0; redis-py 4.3.x never
- * sends it. Accepting it would make CLIENT LIST differ from 7.0's field set.
+ * CLIENT SETINFO is a Redis 7.2 subcommand that 7.0.15 lacks. Clients send
+ * it at connect time (redis-py >= 5.0, go-redis v9, ioredis 5, Lettuce 6.3)
+ * and tolerate the error a 7.0 server gives, but a cache that knows it
+ * answers as 7.2 does (+OK, its validation errors), so it is accepted here.
+ * The names are kept but CLIENT LIST/INFO keep 7.0's field set (no lib-name
+ * or lib-ver fields), which is what a 7.0 client parser expects.
  *
  * CLIENT subcommands that need machinery the emulator lacks (PAUSE, UNBLOCK,
  * TRACKING, CACHING) are not in the table, so they answer "unknown
@@ -135,24 +135,6 @@ static int set_name(struct cache_client *c, const struct cache_resp_arg *a)
     free(c->name);
     c->name = n;
     return 0;
-}
-
-/* addReplyHelp(): "<CMD> <subcommand> [<arg> [value] [opt] ...]. Subcommands
- * are:", the lines, then HELP; all as status replies in one array. */
-static void reply_help(struct cache_client *c, const char *cmd, const char *const *lines)
-{
-    size_t n = 0;
-    char first[128];
-    while (lines[n])
-        n++;
-    cache_reply_array(c, n + 3);
-    snprintf(first, sizeof(first),
-             "%s <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", cmd);
-    cache_reply_simple(c, first);
-    for (size_t i = 0; i < n; i++)
-        cache_reply_simple(c, lines[i]);
-    cache_reply_simple(c, "HELP");
-    cache_reply_simple(c, "    Prints this help.");
 }
 
 /* ---- PING, ECHO, QUIT, SELECT ---- */
@@ -447,6 +429,43 @@ static int cache_cmd_client_getname(struct cache_client *c)
     return 0;
 }
 
+/* CLIENT SETINFO LIB-NAME|LIB-VER value, with 7.2's rules: printable ASCII
+ * without blanks; an empty value clears. */
+static int cache_cmd_client_setinfo(struct cache_client *c)
+{
+    char **dest;
+    const char *attr;
+    if (cache_arg_is(c, 2, "lib-name")) {
+        dest = &c->lib_name;
+        attr = "lib-name";
+    } else if (cache_arg_is(c, 2, "lib-ver")) {
+        dest = &c->lib_ver;
+        attr = "lib-ver";
+    } else {
+        cache_reply_errorf(c, "ERR Unrecognized option '%.*s'", (int)c->argv[2].len,
+                           c->argv[2].ptr);
+        return 0;
+    }
+    const struct cache_resp_arg *v = &c->argv[3];
+    for (size_t i = 0; i < v->len; i++) {
+        if (v->ptr[i] < '!' || v->ptr[i] > '~') {
+            cache_reply_errorf(c, "ERR %s cannot contain spaces, newlines or special characters.",
+                               attr);
+            return 0;
+        }
+    }
+    char *copy = NULL;
+    if (v->len) {
+        copy = strndup(v->ptr, v->len);
+        if (!copy)
+            return DD_ENOMEM;
+    }
+    free(*dest);
+    *dest = copy;
+    cache_reply_ok(c);
+    return 0;
+}
+
 static int cache_cmd_client_info(struct cache_client *c)
 {
     struct dd_buf b = DD_BUF_INIT;
@@ -706,7 +725,7 @@ static int cache_cmd_client_help(struct cache_client *c)
         "    Protect current client connection from eviction.",
         NULL,
     };
-    reply_help(c, "CLIENT", help);
+    cache_reply_help(c, "CLIENT", help);
     return 0;
 }
 
@@ -719,6 +738,8 @@ static int cache_cmd_client_help(struct cache_client *c)
     }
 
 static const struct cache_command client_subcommands[] = {
+    CLIENT_SUBCMD("setinfo", 4, CLIENT_SUB, cache_cmd_client_setinfo,
+                  "Set client or connection specific info", "7.2.0", "slow connection"),
     CLIENT_SUBCMD("trackinginfo", 2, CLIENT_SUB, cache_cmd_client_trackinginfo,
                   "Return information about server assisted client side caching for the current "
                   "connection",

@@ -113,23 +113,6 @@ static void emit_bulk(struct cache_client *c, const char *w, size_t len)
     cache_reply_bulk(c, w, len);
 }
 
-/* addReplyHelp(). */
-static void reply_help(struct cache_client *c, const char *cmd, const char *const *lines)
-{
-    size_t n = 0;
-    char first[128];
-    while (lines[n])
-        n++;
-    cache_reply_array(c, n + 3);
-    snprintf(first, sizeof(first),
-             "%s <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", cmd);
-    cache_reply_simple(c, first);
-    for (size_t i = 0; i < n; i++)
-        cache_reply_simple(c, lines[i]);
-    cache_reply_simple(c, "HELP");
-    cache_reply_simple(c, "    Prints this help.");
-}
-
 /* addReplySubcommandSyntaxError(). */
 static void reply_sub_syntax(struct cache_client *c, const char *parent)
 {
@@ -907,7 +890,7 @@ static int cache_cmd_command_help(struct cache_client *c)
         "    Return the keys and the access flags from a full Redis command.",
         NULL,
     };
-    reply_help(c, "COMMAND", help);
+    cache_reply_help(c, "COMMAND", help);
     return 0;
 }
 
@@ -1011,7 +994,7 @@ static int cache_cmd_config_help(struct cache_client *c)
         "    Rewrite the configuration file.",
         NULL,
     };
-    reply_help(c, "CONFIG", help);
+    cache_reply_help(c, "CONFIG", help);
     return 0;
 }
 
@@ -1221,7 +1204,7 @@ static int cache_cmd_function_help(struct cache_client *c)
         "      in case of functions name collision with another library).",
         NULL,
     };
-    reply_help(c, "FUNCTION", help);
+    cache_reply_help(c, "FUNCTION", help);
     return 0;
 }
 

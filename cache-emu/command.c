@@ -34,7 +34,7 @@ static size_t nparents;
 static const struct cache_command *const tables[] = {
     cache_cmds_string, cache_cmds_keys, cache_cmds_hash,   cache_cmds_set,   cache_cmds_list,
     cache_cmds_zset,   cache_cmds_conn, cache_cmds_server, cache_cmds_multi, cache_cmds_pubsub,
-    cache_cmds_sort,   cache_cmds_bits, cache_cmds_misc,   cache_cmds_hll,
+    cache_cmds_sort,   cache_cmds_bits, cache_cmds_misc,   cache_cmds_hll,   cache_cmds_script,
 };
 
 static uint32_t name_hash(const char *s, size_t len)

@@ -24,6 +24,7 @@ extern const struct cache_command cache_cmds_pubsub[]; /* cmd_pubsub.c: SUBSCRIB
 extern const struct cache_command cache_cmds_sort[];   /* cmd_sort.c: SORT, SORT_RO */
 extern const struct cache_command cache_cmds_bits[];   /* cmd_bits.c: BITPOS, BITOP, BITFIELD */
 extern const struct cache_command cache_cmds_misc[];   /* cmd_misc.c: MOVE, SWAPDB, LCS, ROLE ... */
+extern const struct cache_command cache_cmds_script[]; /* cmd_script.c: EVAL, EVALSHA, SCRIPT */
 extern const struct cache_command cache_cmds_hll[];    /* cmd_hll.c: PFADD, PFCOUNT, PFMERGE */
 
 /* Builds the lookup index once (idempotent). 0, or DD_ENOMEM. */

@@ -20,6 +20,7 @@
  */
 #include "cache-emu/info.h"
 #include "cache-emu/pubsub.h"
+#include "cache-emu/script.h"
 
 #include <ctype.h>
 #include <malloc.h>
@@ -225,7 +226,15 @@ void cache_info_record_call(struct cache_server *srv, const struct cache_command
         s->hist[hist_index(usec ? usec * 1000 : 1)]++;
         s->hist_n++;
     }
-    track_all(srv, st);
+}
+
+/* The instantaneous rates and the memory peak are sampled from the cron, as
+ * Redis's serverCron does: per command it would cost a clock read each. */
+void cache_info_cron(struct cache_server *srv)
+{
+    struct cache_info_stats *st = stats_of(srv);
+    if (st)
+        track_all(srv, st);
 }
 
 void cache_info_record_rejected(struct cache_server *srv, const struct cache_command *cmd)
@@ -571,7 +580,7 @@ static int sec_memory(struct cache_server *srv, struct cache_info_stats *st, str
     L("used_memory_vm_eval:32768");
     L("used_memory_lua_human:32.00K");
     L("used_memory_scripts_eval:0");
-    L("number_of_cached_scripts:0");
+    L("number_of_cached_scripts:%zu", cache_script_count(srv));
     L("number_of_functions:0");
     L("number_of_libraries:0");
     L("used_memory_vm_functions:33792");

@@ -45,6 +45,8 @@ int cache_info_generate(struct cache_server *srv, const struct cache_resp_arg *a
  * usec microseconds; failed when it replied an error. */
 void cache_info_record_call(struct cache_server *srv, const struct cache_command *cmd,
                             uint64_t usec, bool failed);
+/* Samples the instantaneous rates and the memory peak (the server cron). */
+void cache_info_cron(struct cache_server *srv);
 /* A known command was refused before running (arity, NOAUTH, OOM ...). */
 void cache_info_record_rejected(struct cache_server *srv, const struct cache_command *cmd);
 /* An error reply was sent: counted under its code, the text up to the first

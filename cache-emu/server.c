@@ -36,6 +36,7 @@
 #include "cache-emu/info.h"
 #include "cache-emu/multi.h"
 #include "cache-emu/pubsub.h"
+#include "cache-emu/script.h"
 #include "cache-emu/server_run.h"
 #include "cache-emu/t_hs_table.h"
 #include "common/admin.h"
@@ -661,6 +662,7 @@ static void cron(evutil_socket_t fd, short what, void *arg)
     /* activerehashing: a millisecond per cron moves big tables along even
      * when no command touches them. */
     (void)cache_keyspace_rehash_step(srv->ks, 1000);
+    cache_info_cron(srv);
     srv->cmd_time_ms = dd_clock_now_ms(srv->clock);
     if (srv->opts.timeout_s > 0) {
         struct cache_client *c = srv->clients;
@@ -889,6 +891,7 @@ void cache_server_free(struct cache_server *srv)
         client_free(srv->clients);
     cache_block_free_all(srv);
     cache_pubsub_free_all(srv);
+    cache_script_release(srv);
     free(srv->watch_index);
     if (p) {
         if (p->ev_accept)

@@ -312,6 +312,18 @@ class RedisPyTest(unittest.TestCase):
         info = self.r.client_info()
         self.assertEqual(info["name"], "worker-1")
 
+    @unittest.skipUnless(ch.target_kind() == "cache-emu",
+                         "CLIENT SETINFO is a 7.2 command that redis-server 7.0 lacks")
+    def test_client_setinfo(self):
+        # redis-py >= 5 sends this at connect; cache-emu answers as 7.2 does.
+        self.assertEqual(self.r.execute_command("CLIENT", "SETINFO", "LIB-NAME", "redis-py"),
+                         b"OK")
+        self.assertEqual(self.r.execute_command("CLIENT", "SETINFO", "lib-ver", "4.3.4"), b"OK")
+        with self.assertRaisesRegex(ResponseError, "cannot contain spaces"):
+            self.r.execute_command("CLIENT", "SETINFO", "LIB-VER", "1 2")
+        with self.assertRaisesRegex(ResponseError, "Unrecognized option 'nope'"):
+            self.r.execute_command("CLIENT", "SETINFO", "nope", "x")
+
     def test_info_parsing(self):
         info = self.r.info()
         self.assertEqual(info["redis_version"], "7.0.15")

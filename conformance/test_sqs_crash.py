@@ -14,7 +14,7 @@ import time
 import unittest
 
 from botocore.exceptions import ClientError, ConnectionError as BotoConnectionError
-from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
+from botocore.exceptions import EndpointConnectionError, HTTPClientError, ReadTimeoutError
 
 import harness
 from harness import Daemon, binary, has_binary, local_only
@@ -33,7 +33,9 @@ def supports_fsync():
     return "fsync" in r.stdout and "not built yet" not in r.stdout
 
 
-TRANSIENT = (EndpointConnectionError, BotoConnectionError, ReadTimeoutError)
+# HTTPClientError covers ConnectionClosedError: a kill can land after the
+# request was sent, and the client then sees the connection close unanswered.
+TRANSIENT = (EndpointConnectionError, BotoConnectionError, ReadTimeoutError, HTTPClientError)
 
 
 def retry(fn, stop, **kw):
