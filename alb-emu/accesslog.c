@@ -28,8 +28,12 @@ char *alb_access_log_time(int64_t t_us, char *buf, size_t len)
     time_t tt = (time_t)secs;
     struct tm tm;
     gmtime_r(&tt, &tm);
-    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06" PRId64 "Z", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+    /* The caller's buffer may be short; a cut timestamp is its choice, so
+     * the length is checked here rather than left to -Wformat-truncation. */
+    int n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06" PRId64 "Z", tm.tm_year + 1900,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+    if (n < 0 && len > 0)
+        buf[0] = '\0';
     return buf;
 }
 
