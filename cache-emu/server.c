@@ -52,6 +52,11 @@
 #define OUT_KEEP (64 * 1024)
 /* Share of a cron period the active expiry cycle may use (Redis: 25%). */
 #define EXPIRE_CYCLE_PCT 25
+/* Event state in cache_client.flags that only this file touches:
+ * CACHE_CLIENT_WRITE_ARMED says ev_write is added, so a drained flush skips
+ * event_del() (a locked libevent call) on the common path;
+ * CACHE_CLIENT_PENDING_FLUSH says the client sits in priv->pend, to be
+ * written once the loop's ready reads are all done. */
 
 /* The CloudWatch-named series /_drydock/metrics serves. */
 struct metric_set {
@@ -82,6 +87,9 @@ struct server_priv {
     int cron_hz;                           /* hz the cron timer was armed with */
     const struct cache_command *exec_cmd;  /* EXEC, whose rejections abort the transaction */
     const struct cache_command *sub_ok[9]; /* what a RESP2 subscriber may still run */
+    struct event *ev_flush;                /* owned: writes pend's replies */
+    struct cache_client **pend;            /* owned: clients with replies to write, NULL holes */
+    size_t npend, pend_cap;                /* used, allocated */
 };
 
 static struct server_priv *priv(struct cache_server *srv)
@@ -316,11 +324,7 @@ static void process_command(struct cache_client *c)
     }
     if (in_multi) {
         if (cmd->flags & CACHE_CMD_NO_MULTI) {
-            char name[96];
-            cache_command_fullname(cmd, name, sizeof(name));
-            char msg[160];
-            snprintf(msg, sizeof(msg), "ERR Command not allowed inside a transaction");
-            reject(c, msg);
+            reject(c, "ERR Command not allowed inside a transaction");
             return;
         }
         (void)cache_multi_queue(c);
@@ -368,6 +372,12 @@ struct cache_client *cache_server_client_by_id(struct cache_server *srv, uint64_
 static void client_free(struct cache_client *c)
 {
     struct cache_server *srv = c->srv;
+    if (c->flags & CACHE_CLIENT_PENDING_FLUSH) {
+        struct server_priv *p = priv(srv);
+        for (size_t i = 0; i < p->npend; i++)
+            if (p->pend[i] == c)
+                p->pend[i] = NULL;
+    }
     cache_block_cancel(c);
     cache_pubsub_client_free(c);
     cache_multi_reset(c);
@@ -412,7 +422,8 @@ static void client_flush(struct cache_client *c)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            event_add(c->ev_write, NULL);
+            if (!(c->flags & CACHE_CLIENT_WRITE_ARMED) && event_add(c->ev_write, NULL) == 0)
+                c->flags |= CACHE_CLIENT_WRITE_ARMED;
             return;
         }
         client_free(c);
@@ -423,7 +434,10 @@ static void client_flush(struct cache_client *c)
     else
         dd_buf_reset(&c->out);
     c->out_pos = 0;
-    event_del(c->ev_write);
+    if (c->flags & CACHE_CLIENT_WRITE_ARMED) {
+        event_del(c->ev_write);
+        c->flags &= ~CACHE_CLIENT_WRITE_ARMED;
+    }
     if (c->flags & CACHE_CLIENT_CLOSE_AFTER)
         client_free(c);
 }
@@ -524,8 +538,8 @@ void cache_server_resume_later(struct cache_server *srv, uint64_t client_id)
         if (!n) {
             /* Its reply is buffered; arm the write so it still goes out. */
             struct cache_client *c = cache_server_client_by_id(srv, client_id);
-            if (c)
-                event_add(c->ev_write, NULL);
+            if (c && !(c->flags & CACHE_CLIENT_WRITE_ARMED) && event_add(c->ev_write, NULL) == 0)
+                c->flags |= CACHE_CLIENT_WRITE_ARMED;
             return;
         }
         p->resume_ids = n;
@@ -533,6 +547,65 @@ void cache_server_resume_later(struct cache_server *srv, uint64_t client_id)
     }
     p->resume_ids[p->nresume++] = client_id;
     event_active(p->ev_resume, 0, 0);
+}
+
+/* Writes every pending client's replies. Runs once per loop pass, after
+ * the read callbacks of that pass (libevent runs events activated during a
+ * pass in the same pass, queued behind the ones already ready), so replies
+ * go out as Redis's beforeSleep() sends them: after all ready input. */
+static void on_flush(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    struct server_priv *p = priv(arg);
+    /* client_flush() runs no command, so nothing joins pend meanwhile;
+     * a client it frees NULLs only its own slot. */
+    for (size_t i = 0; i < p->npend; i++) {
+        struct cache_client *c = p->pend[i];
+        if (!c)
+            continue;
+        p->pend[i] = NULL;
+        c->flags &= ~CACHE_CLIENT_PENDING_FLUSH;
+        client_flush(c);
+    }
+    p->npend = 0;
+}
+
+/* Queues c's replies for on_flush(). Clients that close are flushed (and
+ * freed) at once, as before, so no later command sees them. */
+static void flush_later(struct cache_client *c)
+{
+    if (c->flags & CACHE_CLIENT_PENDING_FLUSH)
+        return;
+    if (c->flags & (CACHE_CLIENT_CLOSE_AFTER | CACHE_CLIENT_CLOSE_ASAP | CACHE_CLIENT_REPLY_OOM |
+                    CACHE_CLIENT_WRITE_ARMED)) {
+        client_flush(c);
+        return;
+    }
+    if (c->out_pos >= c->out.len) {
+        /* Nothing to write: reset the buffer as a drained client_flush() does. */
+        if (c->out.cap > OUT_KEEP)
+            dd_buf_release(&c->out);
+        else
+            dd_buf_reset(&c->out);
+        c->out_pos = 0;
+        return;
+    }
+    struct server_priv *p = priv(c->srv);
+    if (p->npend == p->pend_cap) {
+        size_t ncap = p->pend_cap ? p->pend_cap * 2 : 64;
+        struct cache_client **n = realloc(p->pend, ncap * sizeof(*n));
+        if (!n) {
+            client_flush(c);
+            return;
+        }
+        p->pend = n;
+        p->pend_cap = ncap;
+    }
+    p->pend[p->npend++] = c;
+    c->flags |= CACHE_CLIENT_PENDING_FLUSH;
+    if (p->npend == 1)
+        event_active(p->ev_flush, 0, 0);
 }
 
 static void on_read(evutil_socket_t fd, short what, void *arg)
@@ -566,7 +639,7 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
         return;
     }
     process_input(c);
-    client_flush(c);
+    flush_later(c);
 }
 
 static void addr_str(const struct sockaddr_storage *ss, char *dst, size_t len)
@@ -903,7 +976,8 @@ int cache_server_listen(struct cache_server *srv, const char *host, int port, in
     p->cron_hz = srv->opts.hz;
     p->ev_block = evtimer_new(srv->base, on_block_timer, srv);
     p->ev_resume = event_new(srv->base, -1, 0, on_resume, srv);
-    if (!p->ev_accept || !p->ev_cron || !p->ev_block || !p->ev_resume ||
+    p->ev_flush = event_new(srv->base, -1, 0, on_flush, srv);
+    if (!p->ev_accept || !p->ev_cron || !p->ev_block || !p->ev_resume || !p->ev_flush ||
         event_add(p->ev_accept, NULL) != 0 || event_add(p->ev_cron, &tv) != 0)
         return DD_ENOMEM;
     if (dd_clock_on_advance(srv->clock, on_clock_advance, srv) != DD_OK)
@@ -949,7 +1023,10 @@ void cache_server_free(struct cache_server *srv)
             event_free(p->ev_block);
         if (p->ev_resume)
             event_free(p->ev_resume);
+        if (p->ev_flush)
+            event_free(p->ev_flush);
         free(p->resume_ids);
+        free(p->pend);
         if (p->listen_fd >= 0)
             close(p->listen_fd);
         if (p->admin_http)

@@ -71,6 +71,8 @@ struct cache_server_opts {
 #define CACHE_CLIENT_REPLY_OFF       0x0400 /* CLIENT REPLY OFF: replies dropped until ON */
 #define CACHE_CLIENT_REPLY_SKIP_NEXT 0x0800 /* CLIENT REPLY SKIP: drop the next command's reply */
 #define CACHE_CLIENT_REPLY_SKIP      0x1000 /* dropping the running command's reply */
+#define CACHE_CLIENT_WRITE_ARMED     0x2000 /* server.c: ev_write is added */
+#define CACHE_CLIENT_PENDING_FLUSH   0x4000 /* server.c: queued for the loop's write pass */
 
 struct cache_multi_cmd;
 struct cache_block_state;

@@ -57,15 +57,28 @@ struct zsl_level {
     size_t span;              /* level-0 steps the link jumps */
 };
 
-struct zsl_node {
-    double score;              /* the member's score */
+/* A node is one allocation: struct zsl_meta, then struct zsl_node (which
+ * node pointers point at), then the member bytes after level[nlevel]. The
+ * walks read only score and level[i].forward of the nodes they pass, so
+ * those sit together on (usually) one cache line; the fields a walk needs
+ * only on equal scores or not at all live in front, reached with meta(). */
+struct zsl_meta {
     struct zsl_node *backward; /* previous node at level 0; NULL for the first */
     struct zsl_node *hnext;    /* next node in the same hash bucket */
     uint64_t hash;             /* hash of the member, kept for resizes */
     size_t mlen;               /* member length; the bytes follow level[nlevel] */
     int nlevel;                /* entries in level[] */
-    struct zsl_level level[];  /* forward links, lowest first */
 };
+
+struct zsl_node {
+    double score;             /* the member's score */
+    struct zsl_level level[]; /* forward links, lowest first */
+};
+
+static inline struct zsl_meta *meta(const struct zsl_node *x)
+{
+    return (struct zsl_meta *)((char *)x - sizeof(struct zsl_meta));
+}
 
 struct cache_zset {
     enum zset_enc enc; /* which of the two encodings is live */
@@ -485,22 +498,23 @@ static size_t lp_offset_of_rank(const struct cache_zset *z, size_t rank)
 
 static char *node_member(const struct zsl_node *x)
 {
-    return (char *)&x->level[x->nlevel];
+    return (char *)&x->level[meta(x)->nlevel];
 }
 
 static struct zsl_node *zsl_node_new(struct cache_keyspace *ks, int level, double score,
                                      const void *m, size_t mlen, uint64_t hash)
 {
-    struct zsl_node *x =
-        cache_mem_alloc(ks, sizeof(*x) + (size_t)level * sizeof(struct zsl_level) + mlen);
-    if (!x)
+    char *base = cache_mem_alloc(ks, sizeof(struct zsl_meta) + sizeof(struct zsl_node) +
+                                         (size_t)level * sizeof(struct zsl_level) + mlen);
+    if (!base)
         return NULL;
+    struct zsl_node *x = (struct zsl_node *)(base + sizeof(struct zsl_meta));
     x->score = score;
-    x->backward = NULL;
-    x->hnext = NULL;
-    x->hash = hash;
-    x->mlen = mlen;
-    x->nlevel = level;
+    meta(x)->backward = NULL;
+    meta(x)->hnext = NULL;
+    meta(x)->hash = hash;
+    meta(x)->mlen = mlen;
+    meta(x)->nlevel = level;
     for (int i = 0; i < level; i++) {
         x->level[i].forward = NULL;
         x->level[i].span = 0;
@@ -508,6 +522,11 @@ static struct zsl_node *zsl_node_new(struct cache_keyspace *ks, int level, doubl
     if (mlen)
         memcpy(node_member(x), m, mlen);
     return x;
+}
+
+static void zsl_node_free(struct cache_keyspace *ks, struct zsl_node *x)
+{
+    cache_mem_free(ks, meta(x));
 }
 
 static int zsl_init(struct cache_keyspace *ks, struct cache_zset *z)
@@ -527,7 +546,23 @@ static int zsl_init(struct cache_keyspace *ks, struct cache_zset *z)
 /* Whether node x sorts before (score, m). */
 static bool node_before(const struct zsl_node *x, double score, const char *m, size_t mlen)
 {
-    return cmp_entry(x->score, node_member(x), x->mlen, score, m, mlen) < 0;
+    /* Scores decide almost every step: test them before touching the
+     * member, which lives on another cache line. Scores are never NaN. */
+    if (x->score != score)
+        return x->score < score;
+    return cmp_member(node_member(x), meta(x)->mlen, m, mlen) < 0;
+}
+
+/* A walk at level i from h compares f = h->level[i].forward next; after
+ * that it visits either f's successor (f sorts before the key) or h's
+ * successor one level down (it does not). Asking for both now overlaps
+ * their cache misses with this comparison's: on a large set the walks
+ * are bound by those misses, one per node. Prefetching NULL is harmless. */
+static inline void prefetch_next(const struct zsl_node *h, const struct zsl_node *f, int i)
+{
+    __builtin_prefetch(f->level[i].forward);
+    if (i > 0)
+        __builtin_prefetch(h->level[i - 1].forward);
 }
 
 /* Links x (its nlevel and score set) at its place in order. */
@@ -537,15 +572,20 @@ static void zsl_insert_node(struct cache_zset *z, struct zsl_node *x)
     size_t rank[ZSL_MAXLEVEL];
     struct zsl_node *h = z->header;
     const char *m = node_member(x);
+    size_t mlen = meta(x)->mlen;
     for (int i = z->level - 1; i >= 0; i--) {
         rank[i] = i == z->level - 1 ? 0 : rank[i + 1];
-        while (h->level[i].forward && node_before(h->level[i].forward, x->score, m, x->mlen)) {
+        struct zsl_node *f;
+        while ((f = h->level[i].forward) != NULL) {
+            prefetch_next(h, f, i);
+            if (!node_before(f, x->score, m, mlen))
+                break;
             rank[i] += h->level[i].span;
-            h = h->level[i].forward;
+            h = f;
         }
         update[i] = h;
     }
-    int level = x->nlevel;
+    int level = meta(x)->nlevel;
     if (level > z->level) {
         for (int i = z->level; i < level; i++) {
             rank[i] = 0;
@@ -562,9 +602,9 @@ static void zsl_insert_node(struct cache_zset *z, struct zsl_node *x)
     }
     for (int i = level; i < z->level; i++)
         update[i]->level[i].span++;
-    x->backward = update[0] == z->header ? NULL : update[0];
+    meta(x)->backward = update[0] == z->header ? NULL : update[0];
     if (x->level[0].forward)
-        x->level[0].forward->backward = x;
+        meta(x->level[0].forward)->backward = x;
     else
         z->tail = x;
     z->len++;
@@ -576,8 +616,13 @@ static void zsl_find_update(const struct cache_zset *z, double score, const char
 {
     struct zsl_node *h = z->header;
     for (int i = z->level - 1; i >= 0; i--) {
-        while (h->level[i].forward && node_before(h->level[i].forward, score, m, mlen))
-            h = h->level[i].forward;
+        struct zsl_node *f;
+        while ((f = h->level[i].forward) != NULL) {
+            prefetch_next(h, f, i);
+            if (!node_before(f, score, m, mlen))
+                break;
+            h = f;
+        }
         update[i] = h;
     }
 }
@@ -595,9 +640,9 @@ static void zsl_unlink(struct cache_zset *z, struct zsl_node *x, struct zsl_node
         }
     }
     if (x->level[0].forward)
-        x->level[0].forward->backward = x->backward;
+        meta(x->level[0].forward)->backward = meta(x)->backward;
     else
-        z->tail = x->backward;
+        z->tail = meta(x)->backward;
     while (z->level > 1 && !z->header->level[z->level - 1].forward)
         z->level--;
     z->len--;
@@ -611,11 +656,11 @@ static size_t zsl_rank(const struct cache_zset *z, double score, const char *m, 
     for (int i = z->level - 1; i >= 0; i--) {
         while (x->level[i].forward &&
                cmp_entry(x->level[i].forward->score, node_member(x->level[i].forward),
-                         x->level[i].forward->mlen, score, m, mlen) <= 0) {
+                         meta(x->level[i].forward)->mlen, score, m, mlen) <= 0) {
             rank += x->level[i].span;
             x = x->level[i].forward;
         }
-        if (x != z->header && x->mlen == mlen && memcmp(node_member(x), m, mlen) == 0)
+        if (x != z->header && meta(x)->mlen == mlen && memcmp(node_member(x), m, mlen) == 0)
             return rank;
     }
     return 0;
@@ -644,8 +689,8 @@ static struct zsl_node *hash_find(const struct cache_zset *z, const void *m, siz
 {
     if (!z->nbuckets)
         return NULL;
-    for (struct zsl_node *x = z->buckets[h & (z->nbuckets - 1)]; x; x = x->hnext)
-        if (x->hash == h && x->mlen == mlen && memcmp(node_member(x), m, mlen) == 0)
+    for (struct zsl_node *x = z->buckets[h & (z->nbuckets - 1)]; x; x = meta(x)->hnext)
+        if (meta(x)->hash == h && meta(x)->mlen == mlen && memcmp(node_member(x), m, mlen) == 0)
             return x;
     return NULL;
 }
@@ -659,9 +704,9 @@ static int hash_resize(struct cache_keyspace *ks, struct cache_zset *z, size_t s
     for (size_t i = 0; i < z->nbuckets; i++) {
         struct zsl_node *x = z->buckets[i];
         while (x) {
-            struct zsl_node *next = x->hnext;
-            struct zsl_node **b = &nb[x->hash & (size - 1)];
-            x->hnext = *b;
+            struct zsl_node *next = meta(x)->hnext;
+            struct zsl_node **b = &nb[meta(x)->hash & (size - 1)];
+            meta(x)->hnext = *b;
             *b = x;
             x = next;
         }
@@ -689,19 +734,19 @@ static int hash_link(struct cache_keyspace *ks, struct cache_zset *z, struct zsl
         if (rc && !z->nbuckets)
             return rc;
     }
-    struct zsl_node **b = &z->buckets[x->hash & (z->nbuckets - 1)];
-    x->hnext = *b;
+    struct zsl_node **b = &z->buckets[meta(x)->hash & (z->nbuckets - 1)];
+    meta(x)->hnext = *b;
     *b = x;
     return DD_OK;
 }
 
 static void hash_unlink(struct cache_keyspace *ks, struct cache_zset *z, struct zsl_node *x)
 {
-    struct zsl_node **pp = &z->buckets[x->hash & (z->nbuckets - 1)];
+    struct zsl_node **pp = &z->buckets[meta(x)->hash & (z->nbuckets - 1)];
     while (*pp != x)
-        pp = &(*pp)->hnext;
-    *pp = x->hnext;
-    x->hnext = NULL;
+        pp = &meta(*pp)->hnext;
+    *pp = meta(x)->hnext;
+    meta(x)->hnext = NULL;
     if (z->nbuckets > HASH_MIN_SIZE && z->len * 10 < z->nbuckets)
         (void)hash_resize(ks, z, pow2_at_least(z->len)); /* best effort */
 }
@@ -713,10 +758,10 @@ static void zsl_free_all(struct cache_keyspace *ks, struct cache_zset *z)
     struct zsl_node *x = z->header->level[0].forward;
     while (x) {
         struct zsl_node *next = x->level[0].forward;
-        cache_mem_free(ks, x);
+        zsl_node_free(ks, x);
         x = next;
     }
-    cache_mem_free(ks, z->header);
+    zsl_node_free(ks, z->header);
     cache_mem_free(ks, z->buckets);
     z->header = z->tail = NULL;
     z->buckets = NULL;
@@ -736,7 +781,7 @@ static int zsl_add(struct cache_keyspace *ks, struct cache_zset *z, const void *
         struct zsl_node *update[ZSL_MAXLEVEL];
         zsl_find_update(z, score, m, mlen, update);
         zsl_unlink(z, x, update);
-        cache_mem_free(ks, x);
+        zsl_node_free(ks, x);
     }
     return rc;
 }
@@ -745,25 +790,25 @@ static int zsl_add(struct cache_keyspace *ks, struct cache_zset *z, const void *
 static void zsl_remove(struct cache_keyspace *ks, struct cache_zset *z, struct zsl_node *x)
 {
     struct zsl_node *update[ZSL_MAXLEVEL];
-    zsl_find_update(z, x->score, node_member(x), x->mlen, update);
+    zsl_find_update(z, x->score, node_member(x), meta(x)->mlen, update);
     zsl_unlink(z, x, update);
     hash_unlink(ks, z, x);
-    cache_mem_free(ks, x);
+    zsl_node_free(ks, x);
 }
 
 /* Redis's zslUpdateScore(): in place when the order does not change. */
 static void zsl_update_score(struct cache_zset *z, struct zsl_node *x, double score)
 {
-    if ((!x->backward || x->backward->score < score) &&
+    if ((!meta(x)->backward || meta(x)->backward->score < score) &&
         (!x->level[0].forward || x->level[0].forward->score > score)) {
         x->score = score;
         return;
     }
     struct zsl_node *update[ZSL_MAXLEVEL];
-    zsl_find_update(z, x->score, node_member(x), x->mlen, update);
+    zsl_find_update(z, x->score, node_member(x), meta(x)->mlen, update);
     zsl_unlink(z, x, update);
     x->score = score;
-    for (int i = 0; i < x->nlevel; i++) {
+    for (int i = 0; i < meta(x)->nlevel; i++) {
         x->level[i].forward = NULL;
         x->level[i].span = 0;
     }
@@ -819,9 +864,9 @@ int cache_zset_to_listpack_if_fits(struct cache_keyspace *ks, struct cache_zset 
         return DD_OK;
     size_t bytes = 0;
     for (const struct zsl_node *x = z->header->level[0].forward; x; x = x->level[0].forward) {
-        if ((long long)x->mlen > st->zset_max_listpack_value)
+        if ((long long)meta(x)->mlen > st->zset_max_listpack_value)
             return DD_OK;
-        bytes += lp_entry_size(x->mlen);
+        bytes += lp_entry_size(meta(x)->mlen);
     }
     unsigned char *lp = NULL;
     if (bytes && !(lp = cache_mem_alloc(ks, bytes)))
@@ -829,8 +874,8 @@ int cache_zset_to_listpack_if_fits(struct cache_keyspace *ks, struct cache_zset 
     size_t o = 0;
     for (const struct zsl_node *x = z->header->level[0].forward; x; x = x->level[0].forward) {
         /* the listpack forgets the sign of zero */
-        lp_entry_write(lp + o, node_member(x), x->mlen, x->score == 0 ? 0.0 : x->score);
-        o += lp_entry_size(x->mlen);
+        lp_entry_write(lp + o, node_member(x), meta(x)->mlen, x->score == 0 ? 0.0 : x->score);
+        o += lp_entry_size(meta(x)->mlen);
     }
     size_t len = z->len;
     zsl_free_all(ks, z);
@@ -896,7 +941,7 @@ void *cache_zset_dup(struct cache_keyspace *ks, const void *payload)
         return NULL;
     }
     for (const struct zsl_node *x = src->header->level[0].forward; x; x = x->level[0].forward) {
-        if (zsl_add(ks, z, node_member(x), x->mlen, x->score, x->hash)) {
+        if (zsl_add(ks, z, node_member(x), meta(x)->mlen, x->score, meta(x)->hash)) {
             cache_zset_free(ks, z);
             return NULL;
         }
@@ -1093,12 +1138,12 @@ static bool pred_lex_lte(const void *r, const char *m, size_t mlen, double score
 
 static bool node_gte(const struct range_pred *p, const struct zsl_node *x)
 {
-    return p->gte(p->r, node_member(x), x->mlen, x->score);
+    return p->gte(p->r, node_member(x), meta(x)->mlen, x->score);
 }
 
 static bool node_lte(const struct range_pred *p, const struct zsl_node *x)
 {
-    return p->lte(p->r, node_member(x), x->mlen, x->score);
+    return p->lte(p->r, node_member(x), meta(x)->mlen, x->score);
 }
 
 static bool first_in(const struct cache_zset *z, const struct range_pred *p, bool reverse,
@@ -1269,7 +1314,7 @@ static size_t delete_in(struct cache_keyspace *ks, struct cache_zset *z, const s
         struct zsl_node *next = x->level[0].forward;
         zsl_unlink(z, x, update);
         hash_unlink(ks, z, x);
-        cache_mem_free(ks, x);
+        zsl_node_free(ks, x);
         n++;
         x = next;
     }
@@ -1320,7 +1365,7 @@ size_t cache_zset_delete_ranks(struct cache_keyspace *ks, struct cache_zset *z, 
         struct zsl_node *next = x->level[0].forward;
         zsl_unlink(z, x, update);
         hash_unlink(ks, z, x);
-        cache_mem_free(ks, x);
+        zsl_node_free(ks, x);
         x = next;
     }
     return n;
@@ -1358,9 +1403,9 @@ bool cache_zset_iter_next(struct cache_zset_iter *it, const char **m, size_t *ml
     }
     const struct zsl_node *x = it->node;
     *m = node_member(x);
-    *mlen = x->mlen;
+    *mlen = meta(x)->mlen;
     *score = x->score;
-    it->node = it->reverse ? x->backward : x->level[0].forward;
+    it->node = it->reverse ? meta(x)->backward : x->level[0].forward;
     return true;
 }
 
@@ -1398,8 +1443,8 @@ uint64_t cache_zset_scan(const struct cache_zset *z, uint64_t cursor, size_t cou
     size_t entries = 0, maxiter = count * 10;
     uint64_t mask = z->nbuckets - 1;
     do {
-        for (const struct zsl_node *x = z->buckets[cursor & mask]; x; x = x->hnext) {
-            fn(ctx, node_member(x), x->mlen, x->score);
+        for (const struct zsl_node *x = z->buckets[cursor & mask]; x; x = meta(x)->hnext) {
+            fn(ctx, node_member(x), meta(x)->mlen, x->score);
             entries += 2;
         }
         cursor |= ~mask;
@@ -1438,13 +1483,13 @@ bool cache_zset_valid(const struct cache_zset *z)
     size_t n = 0;
     const struct zsl_node *prev = NULL;
     for (const struct zsl_node *x = z->header->level[0].forward; x; x = x->level[0].forward) {
-        if (x->backward != prev)
+        if (meta(x)->backward != prev)
             return false;
-        if (prev && cmp_entry(prev->score, node_member(prev), prev->mlen, x->score, node_member(x),
-                              x->mlen) >= 0)
+        if (prev && cmp_entry(prev->score, node_member(prev), meta(prev)->mlen, x->score,
+                              node_member(x), meta(x)->mlen) >= 0)
             return false;
-        if (x->hash != hash_bytes(node_member(x), x->mlen) ||
-            hash_find(z, node_member(x), x->mlen, x->hash) != x)
+        if (meta(x)->hash != hash_bytes(node_member(x), meta(x)->mlen) ||
+            hash_find(z, node_member(x), meta(x)->mlen, meta(x)->hash) != x)
             return false;
         prev = x;
         n++;
@@ -1470,7 +1515,7 @@ bool cache_zset_valid(const struct cache_zset *z)
     }
     size_t hashed = 0;
     for (size_t b = 0; b < z->nbuckets; b++)
-        for (const struct zsl_node *x = z->buckets[b]; x; x = x->hnext)
+        for (const struct zsl_node *x = z->buckets[b]; x; x = meta(x)->hnext)
             hashed++;
     return hashed == z->len;
 }
