@@ -252,6 +252,41 @@ bool cache_arg_ll_range(struct cache_client *c, size_t i, long long min, long lo
     return true;
 }
 
+bool cache_arg_ll_min(struct cache_client *c, size_t i, long long min, const char *msg,
+                      long long *out)
+{
+    if (i >= c->argc || !cache_string2ll(c->argv[i].ptr, c->argv[i].len, out) || *out < min) {
+        cache_reply_error(c, msg);
+        return false;
+    }
+    return true;
+}
+
+bool cache_arg_scan_options(struct cache_client *c, size_t first, long long *count,
+                            const struct cache_resp_arg **pattern)
+{
+    *count = 10;
+    *pattern = NULL;
+    for (size_t i = first; i < c->argc; i += 2) {
+        bool has_arg = i + 1 < c->argc;
+        if (has_arg && cache_arg_is(c, i, "count")) {
+            if (!cache_arg_ll(c, i + 1, count))
+                return false;
+            if (*count < 1) {
+                cache_reply_syntax(c);
+                return false;
+            }
+        } else if (has_arg && cache_arg_is(c, i, "match")) {
+            const struct cache_resp_arg *p = &c->argv[i + 1];
+            *pattern = p->len == 1 && p->ptr[0] == '*' ? NULL : p;
+        } else {
+            cache_reply_syntax(c);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Redis's string2ld(): the whole argument must be a number strtold reads,
  * with no leading blank, no NaN, and no overflow to infinity. */
 static bool parse_long_double(const struct cache_resp_arg *a, long double *out)
@@ -352,6 +387,15 @@ struct cache_obj *cache_lookup_read(struct cache_client *c, const struct cache_r
 struct cache_obj *cache_lookup_write(struct cache_client *c, const struct cache_resp_arg *key)
 {
     return cache_db_lookup(c->db, key->ptr, key->len, cache_now_ms(c->srv));
+}
+
+struct cache_obj *cache_lookup_blocked(struct cache_client *c, const struct cache_resp_arg *key,
+                                       enum cache_type t)
+{
+    struct cache_obj *o = cache_lookup_write(c, key);
+    if (o && o->type != t && (c->flags & CACHE_CLIENT_REPLAY))
+        return NULL;
+    return o;
 }
 
 bool cache_check_type(struct cache_client *c, const struct cache_obj *obj, enum cache_type t)

@@ -119,6 +119,16 @@ bool cache_arg_ll(struct cache_client *c, size_t i, long long *out);
  * not-an-integer error when msg is NULL or when it is not an integer). */
 bool cache_arg_ll_range(struct cache_client *c, size_t i, long long min, long long max,
                         const char *msg, long long *out);
+/* getRangeLongFromObjectOrReply(min, LONG_MAX, msg): argv[i] as a long long
+ * >= min; false after replying msg, for a non-number as for a number below
+ * min (COUNT, numkeys and the like). */
+bool cache_arg_ll_min(struct cache_client *c, size_t i, long long min, const char *msg,
+                      long long *out);
+/* HSCAN/SSCAN/ZSCAN's options from argv[first]: COUNT n (>= 1, default 10)
+ * and MATCH pattern (*pattern NULL when absent or "*", which matches all);
+ * false after replying the error Redis gives. */
+bool cache_arg_scan_options(struct cache_client *c, size_t first, long long *count,
+                            const struct cache_resp_arg **pattern);
 /* argv[i] as a double the way Redis's getDoubleFromObject() reads it (strtod,
  * no spaces, no NaN); false after replying "ERR value is not a valid float". */
 bool cache_arg_double(struct cache_client *c, size_t i, double *out);
@@ -132,6 +142,12 @@ bool cache_arg_long_double(struct cache_client *c, size_t i, long double *out);
 struct cache_obj *cache_lookup_read(struct cache_client *c, const struct cache_resp_arg *key);
 /* Lookup for a write: lazy expiry, no hit/miss counting. */
 struct cache_obj *cache_lookup_write(struct cache_client *c, const struct cache_resp_arg *key);
+/* Lookup of a key a blocked command waits on: during the replay of a blocked
+ * command a key now holding another type reads as absent ("not ready"),
+ * since Redis serves a waiter only from a key of its type; otherwise as
+ * cache_lookup_write(). */
+struct cache_obj *cache_lookup_blocked(struct cache_client *c, const struct cache_resp_arg *key,
+                                       enum cache_type t);
 /* True when obj is NULL or of type t; otherwise replies WRONGTYPE and
  * returns false. */
 bool cache_check_type(struct cache_client *c, const struct cache_obj *obj, enum cache_type t);

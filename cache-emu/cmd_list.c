@@ -116,30 +116,6 @@ static bool arg_where(struct cache_client *c, size_t i, enum cache_list_where *w
     return true;
 }
 
-/* getRangeLongFromObjectOrReply(min, LONG_MAX, msg): msg answers both a
- * non-number and a number below min. */
-static bool arg_at_least(struct cache_client *c, size_t i, long long min, const char *msg,
-                         long long *out)
-{
-    if (!cache_string2ll(c->argv[i].ptr, c->argv[i].len, out) || *out < min) {
-        cache_reply_error(c, msg);
-        return false;
-    }
-    return true;
-}
-
-/* A key a blocked client waits on, looked up when its command is replayed:
- * a key that now holds another type is "not ready" rather than an error,
- * as Redis serves a blocked client only from a key of the type it waits for. */
-static struct cache_obj *lookup_blocked(struct cache_client *c, const struct cache_resp_arg *key,
-                                        enum cache_type t)
-{
-    struct cache_obj *o = cache_lookup_write(c, key);
-    if (o && o->type != t && (c->flags & CACHE_CLIENT_REPLAY))
-        return NULL;
-    return o;
-}
-
 /* ---- pushes ---- */
 
 /* [LR]PUSH[X]: pushes argv[2..] one by one; with xx only onto an existing
@@ -236,7 +212,8 @@ static int pop_generic(struct cache_client *c, enum cache_list_where where)
         cache_reply_arity(c);
         return DD_OK;
     }
-    if (hascount && !arg_at_least(c, 2, 0, "ERR value is out of range, must be positive", &count))
+    if (hascount &&
+        !cache_arg_ll_min(c, 2, 0, "ERR value is out of range, must be positive", &count))
         return DD_OK;
     struct cache_obj *o = cache_lookup_write(c, &c->argv[1]);
     if (!o) {
@@ -592,7 +569,7 @@ static int bpop_generic(struct cache_client *c, enum cache_list_where where)
     if (!cache_arg_timeout(c, c->argc - 1, &deadline))
         return DD_OK;
     for (size_t j = 1; j + 1 < c->argc; j++) {
-        struct cache_obj *o = lookup_blocked(c, &c->argv[j], CACHE_TYPE_LIST);
+        struct cache_obj *o = cache_lookup_blocked(c, &c->argv[j], CACHE_TYPE_LIST);
         if (!o)
             continue;
         if (!cache_check_type(c, o, CACHE_TYPE_LIST))
@@ -625,7 +602,7 @@ int cache_cmd_brpop(struct cache_client *c)
 static int bmove_generic(struct cache_client *c, enum cache_list_where from,
                          enum cache_list_where to, int64_t deadline)
 {
-    struct cache_obj *so = lookup_blocked(c, &c->argv[1], CACHE_TYPE_LIST);
+    struct cache_obj *so = cache_lookup_blocked(c, &c->argv[1], CACHE_TYPE_LIST);
     if (!cache_check_type(c, so, CACHE_TYPE_LIST))
         return DD_OK;
     if (so)
@@ -664,7 +641,7 @@ int cache_cmd_brpoplpush(struct cache_client *c)
 static int mpop_generic(struct cache_client *c, size_t first, bool blocking)
 {
     long long numkeys;
-    if (!arg_at_least(c, first, 1, "ERR numkeys should be greater than 0", &numkeys))
+    if (!cache_arg_ll_min(c, first, 1, "ERR numkeys should be greater than 0", &numkeys))
         return DD_OK;
     if ((unsigned long long)numkeys >= c->argc - first - 1) {
         cache_reply_syntax(c);
@@ -678,7 +655,7 @@ static int mpop_generic(struct cache_client *c, size_t first, bool blocking)
     for (size_t j = wpos + 1; j < c->argc; j++) {
         if (count == -1 && cache_arg_is(c, j, "count") && j + 1 < c->argc) {
             j++;
-            if (!arg_at_least(c, j, 1, "ERR count should be greater than 0", &count))
+            if (!cache_arg_ll_min(c, j, 1, "ERR count should be greater than 0", &count))
                 return DD_OK;
         } else {
             cache_reply_syntax(c);
@@ -691,7 +668,7 @@ static int mpop_generic(struct cache_client *c, size_t first, bool blocking)
     if (blocking && !cache_arg_timeout(c, 1, &deadline))
         return DD_OK;
     for (size_t j = keys; j < wpos; j++) {
-        struct cache_obj *o = lookup_blocked(c, &c->argv[j], CACHE_TYPE_LIST);
+        struct cache_obj *o = cache_lookup_blocked(c, &c->argv[j], CACHE_TYPE_LIST);
         if (!o)
             continue;
         if (!cache_check_type(c, o, CACHE_TYPE_LIST))

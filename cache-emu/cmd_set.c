@@ -603,26 +603,10 @@ int cache_cmd_sscan(struct cache_client *c)
     }
     if (!cache_check_type(c, o, CACHE_TYPE_SET))
         return DD_OK;
-    long long count = 10;
-    const struct cache_resp_arg *pat = NULL;
-    for (size_t i = 3; i < c->argc; i += 2) {
-        bool has_arg = c->argc - i >= 2;
-        if (has_arg && cache_arg_is(c, i, "count")) {
-            if (!cache_arg_ll(c, i + 1, &count))
-                return DD_OK;
-            if (count < 1) {
-                cache_reply_syntax(c);
-                return DD_OK;
-            }
-        } else if (has_arg && cache_arg_is(c, i, "match")) {
-            pat = &c->argv[i + 1];
-            if (pat->len == 1 && pat->ptr[0] == '*')
-                pat = NULL;
-        } else {
-            cache_reply_syntax(c);
-            return DD_OK;
-        }
-    }
+    long long count;
+    const struct cache_resp_arg *pat;
+    if (!cache_arg_scan_options(c, 3, &count, &pat))
+        return DD_OK;
     struct scan_ctx sc = { 0 };
     uint64_t next = cache_set_scan(o->ptr, cursor, (size_t)count, scan_collect, &sc);
     int rc = DD_OK;

@@ -120,30 +120,6 @@ static bool parse_lex_range(struct cache_client *c, size_t imin, size_t imax,
     return true;
 }
 
-/* getRangeLongFromObjectOrReply(min, LONG_MAX, msg): msg answers both a
- * non-number and a number below min. */
-static bool arg_at_least(struct cache_client *c, size_t i, long long min, const char *msg,
-                         long long *out)
-{
-    if (!cache_string2ll(c->argv[i].ptr, c->argv[i].len, out) || *out < min) {
-        cache_reply_error(c, msg);
-        return false;
-    }
-    return true;
-}
-
-/* A key a blocked client waits on, looked up when its command is replayed:
- * a key that now holds another type is "not ready" rather than an error,
- * as Redis serves a blocked client only from a key of the type it waits for. */
-static struct cache_obj *lookup_blocked(struct cache_client *c, const struct cache_resp_arg *key,
-                                        enum cache_type t)
-{
-    struct cache_obj *o = cache_lookup_write(c, key);
-    if (o && o->type != t && (c->flags & CACHE_CLIENT_REPLAY))
-        return NULL;
-    return o;
-}
-
 /* ---- ZADD / ZINCRBY ---- */
 
 /* zaddGenericCommand: options, then the scores, then the key. */
@@ -815,7 +791,7 @@ static int zpopminmax(struct cache_client *c, bool max)
     }
     long long count = -1;
     if (c->argc == 3 &&
-        !arg_at_least(c, 2, 0, "ERR value is out of range, must be positive", &count))
+        !cache_arg_ll_min(c, 2, 0, "ERR value is out of range, must be positive", &count))
         return DD_OK;
     return zpop_generic(c, &c->argv[1], 1, max, POP_FLAT, count, false);
 }
@@ -836,7 +812,7 @@ static int bzpop_generic(struct cache_client *c, const struct cache_resp_arg *ke
                          bool max, enum pop_shape shape, long long count, int64_t deadline)
 {
     for (size_t i = 0; i < nkeys; i++) {
-        struct cache_obj *o = lookup_blocked(c, &keys[i], CACHE_TYPE_ZSET);
+        struct cache_obj *o = cache_lookup_blocked(c, &keys[i], CACHE_TYPE_ZSET);
         if (!o)
             continue;
         if (!cache_check_type(c, o, CACHE_TYPE_ZSET))
@@ -869,7 +845,7 @@ int cache_cmd_bzpopmax(struct cache_client *c)
 static int zmpop_generic(struct cache_client *c, size_t first, bool blocking)
 {
     long long numkeys;
-    if (!arg_at_least(c, first, 1, "ERR numkeys should be greater than 0", &numkeys))
+    if (!cache_arg_ll_min(c, first, 1, "ERR numkeys should be greater than 0", &numkeys))
         return DD_OK;
     if ((unsigned long long)numkeys >= c->argc - first - 1) {
         cache_reply_syntax(c);
@@ -889,7 +865,7 @@ static int zmpop_generic(struct cache_client *c, size_t first, bool blocking)
     for (size_t j = wpos + 1; j < c->argc; j++) {
         if (count == -1 && cache_arg_is(c, j, "count") && j + 1 < c->argc) {
             j++;
-            if (!arg_at_least(c, j, 1, "ERR count should be greater than 0", &count))
+            if (!cache_arg_ll_min(c, j, 1, "ERR count should be greater than 0", &count))
                 return DD_OK;
         } else {
             cache_reply_syntax(c);
@@ -1005,28 +981,12 @@ int cache_cmd_zscan(struct cache_client *c)
         cache_reply_array(c, 0);
         return DD_OK;
     }
-    long long count = 10;
-    const char *pat = NULL;
-    size_t patlen = 0;
-    for (size_t i = 3; i < c->argc; i += 2) {
-        bool more = i + 1 < c->argc;
-        if (cache_arg_is(c, i, "count") && more) {
-            if (!cache_arg_ll(c, i + 1, &count))
-                return DD_OK;
-            if (count < 1) {
-                cache_reply_syntax(c);
-                return DD_OK;
-            }
-        } else if (cache_arg_is(c, i, "match") && more) {
-            pat = c->argv[i + 1].ptr;
-            patlen = c->argv[i + 1].len;
-            if (patlen == 1 && pat[0] == '*')
-                pat = NULL; /* matches everything */
-        } else {
-            cache_reply_syntax(c);
-            return DD_OK;
-        }
-    }
+    long long count;
+    const struct cache_resp_arg *match;
+    if (!cache_arg_scan_options(c, 3, &count, &match))
+        return DD_OK;
+    const char *pat = match ? match->ptr : NULL;
+    size_t patlen = match ? match->len : 0;
     struct scan_acc acc = { 0 };
     uint64_t next = cache_zset_scan(z, cursor, (size_t)count, scan_collect, &acc);
     if (acc.oom) {
@@ -1409,7 +1369,7 @@ static int zsetop_generic(struct cache_client *c, const struct cache_resp_arg *d
             withscores = true;
             j++;
         } else if (cardinality_only && remaining >= 2 && cache_arg_is(c, j, "limit")) {
-            if (!arg_at_least(c, j + 1, 0, "ERR LIMIT can't be negative", &limit))
+            if (!cache_arg_ll_min(c, j + 1, 0, "ERR LIMIT can't be negative", &limit))
                 goto done;
             j += 2;
         } else {

@@ -162,6 +162,42 @@ static void test_arg_is_and_range(void **state)
     dd_buf_reset(&f->c.out);
     assert_true(cache_arg_ll_range(&f->c, 2, 0, 5, "ERR too big", &v));
     assert_int_equal(v, 5);
+    /* cache_arg_ll_min answers its own text for a non-number too. */
+    assert_true(cache_arg_ll_min(&f->c, 2, 5, "ERR count", &v));
+    assert_int_equal(v, 5);
+    assert_false(cache_arg_ll_min(&f->c, 2, 6, "ERR count", &v));
+    assert_string_equal(out(f), "-ERR count\r\n");
+    dd_buf_reset(&f->c.out);
+    assert_false(cache_arg_ll_min(&f->c, 1, 0, "ERR count", &v));
+    assert_string_equal(out(f), "-ERR count\r\n");
+}
+
+static void test_scan_options(void **state)
+{
+    struct fixture *f = *state;
+    long long count;
+    const struct cache_resp_arg *pat;
+    set_args(f, 3, "hscan", "k", "0");
+    assert_true(cache_arg_scan_options(&f->c, 3, &count, &pat));
+    assert_int_equal(count, 10);
+    assert_null(pat);
+    set_args(f, 7, "hscan", "k", "0", "MATCH", "a*", "count", "3");
+    assert_true(cache_arg_scan_options(&f->c, 3, &count, &pat));
+    assert_int_equal(count, 3);
+    assert_non_null(pat);
+    assert_int_equal(pat->len, 2);
+    set_args(f, 5, "hscan", "k", "0", "match", "*");
+    assert_true(cache_arg_scan_options(&f->c, 3, &count, &pat));
+    assert_null(pat);
+    set_args(f, 5, "hscan", "k", "0", "count", "0");
+    assert_false(cache_arg_scan_options(&f->c, 3, &count, &pat));
+    assert_string_equal(out(f), "-ERR syntax error\r\n");
+    set_args(f, 5, "hscan", "k", "0", "count", "x");
+    assert_false(cache_arg_scan_options(&f->c, 3, &count, &pat));
+    assert_string_equal(out(f), "-ERR value is not an integer or out of range\r\n");
+    set_args(f, 4, "hscan", "k", "0", "count");
+    assert_false(cache_arg_scan_options(&f->c, 3, &count, &pat));
+    assert_string_equal(out(f), "-ERR syntax error\r\n");
 }
 
 static void test_defer(void **state)
@@ -213,6 +249,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_arg_double, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arg_timeout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arg_is_and_range, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scan_options, setup, teardown),
         cmocka_unit_test_setup_teardown(test_defer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lookup_counts, setup, teardown),
     };
