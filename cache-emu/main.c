@@ -22,16 +22,20 @@
 #include "common/daemon.h"
 #include "common/err.h"
 #include "common/log.h"
+#include "common/loop.h"
 
 static const char usage[] =
     "usage: cache-emu [--port N] [--host ADDR] [--admin-port N] [--ready-file PATH]\n"
     "                 [--log-level debug|info|warn|error] [--elasticache-defaults]\n"
+    "                 [--busy-poll-us N]\n"
     "                 [--<redis-config-name> VALUE ...]\n"
     "\n"
     "An ElastiCache (Redis OSS 7.0) node: RESP2/RESP3 on --port (default 6379),\n"
     "/_drydock/ admin HTTP on --admin-port (off unless given; 0 picks a port).\n"
     "Any Redis 7.0 parameter may be given as a flag, e.g. --maxmemory 100mb\n"
-    "--maxmemory-policy allkeys-lru --requirepass secret --databases 16.\n";
+    "--maxmemory-policy allkeys-lru --requirepass secret --databases 16.\n"
+    "--busy-poll-us: after serving dense traffic, poll this long before sleeping\n"
+    "(default 30; 0 always sleeps at once). Env DRYDOCK_CACHE_BUSY_POLL_US.\n";
 
 /* One --name value pair for the Redis config table, borrowed from argv. */
 struct pair {
@@ -44,6 +48,16 @@ static void on_stop(void *arg, int signo)
 {
     (void)signo;
     event_base_loopbreak(arg);
+}
+
+static bool parse_spin(const char *s, long *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < 0 || v > 1000000)
+        return false;
+    *out = v;
+    return true;
 }
 
 static bool parse_port(const char *s, int *out, bool allow_neg)
@@ -62,6 +76,7 @@ int main(int argc, char **argv)
     const char *ready_file = NULL;
     const char *log_level = "info";
     int port = 6379, admin_port = -1, databases = 16;
+    long spin_us = DD_LOOP_SPIN_US_DEFAULT;
     bool ec_defaults = false;
     const char *env_port = getenv("DRYDOCK_CACHE_PORT");
     const char *env_admin = getenv("DRYDOCK_CACHE_ADMIN_PORT");
@@ -71,6 +86,11 @@ int main(int argc, char **argv)
     }
     if (env_admin && !parse_port(env_admin, &admin_port, true)) {
         fprintf(stderr, "cache-emu: DRYDOCK_CACHE_ADMIN_PORT: not a port: %s\n", env_admin);
+        return 2;
+    }
+    const char *env_spin = getenv("DRYDOCK_CACHE_BUSY_POLL_US");
+    if (env_spin && !parse_spin(env_spin, &spin_us)) {
+        fprintf(stderr, "cache-emu: DRYDOCK_CACHE_BUSY_POLL_US: not 0-1000000: %s\n", env_spin);
         return 2;
     }
     struct pair *pairs = calloc((size_t)argc + 1, sizeof(*pairs));
@@ -124,6 +144,8 @@ int main(int argc, char **argv)
             ready_file = value;
         else if (IS("log-level"))
             log_level = value;
+        else if (IS("busy-poll-us"))
+            ok = parse_spin(value, &spin_us);
         else if (IS("databases")) {
             char *end;
             long v = strtol(value, &end, 10);
@@ -188,7 +210,8 @@ int main(int argc, char **argv)
     }
     dd_log_info(&srv->log, "ready on %s:%d (Redis %s protocol)", host, srv->port,
                 CACHE_REDIS_VERSION);
-    rc = event_base_dispatch(base) < 0 ? 1 : 0;
+    struct dd_loop_poll poll = { spin_us * 1000, cache_server_activity, srv };
+    rc = dd_loop_run(base, &poll, NULL) == DD_OK ? 0 : 1;
 out:
     dd_signals_free(sig);
     cache_server_free(srv);

@@ -909,6 +909,12 @@ static void random_run_id(char out[41])
     out[40] = '\0';
 }
 
+uint64_t cache_server_activity(void *arg)
+{
+    const struct cache_server *srv = arg;
+    return srv->stats.total_net_input_bytes + srv->stats.total_connections_received;
+}
+
 struct cache_server *cache_server_new(struct event_base *base, struct dd_clock *clock,
                                       int databases)
 {

@@ -24,6 +24,9 @@ struct cache_server *cache_server_new(struct event_base *base, struct dd_clock *
 int cache_server_listen(struct cache_server *srv, const char *host, int port, int admin_port);
 /* The bound admin port, or -1 without one. */
 int cache_server_admin_port(const struct cache_server *srv);
+/* A count that grows whenever srv served a peer (bytes read, connections
+ * accepted): what dd_loop's busy polling watches. srv is a void * for that. */
+uint64_t cache_server_activity(void *srv);
 /* Closes every connection and frees srv; NULL is a no-op. */
 void cache_server_free(struct cache_server *srv);
 

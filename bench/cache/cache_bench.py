@@ -49,11 +49,11 @@ def load_harness(bin_dir):
     return cache_harness
 
 
-def start_servers(ch, want_emu):
+def start_servers(ch, want_emu, emu_args):
     servers = {"redis": ch.start_reference()}
     if want_emu:
         try:
-            servers["cache-emu"] = ch.CacheEmuServer()
+            servers["cache-emu"] = ch.CacheEmuServer(emu_args)
         except BaseException:
             servers["redis"].close()
             raise
@@ -78,9 +78,18 @@ def run_benchmark(srv, tests, clients, requests, pipeline, keyspace):
     return rows
 
 
+def cpu_seconds(pid):
+    """User + system CPU time the process has used so far (/proc/PID/stat)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def throughput(ch, servers, args):
-    """{(test, pipeline): {server: [rps per round]}}."""
+    """({(test, pipeline): {server: [rps per round]}},
+    {pipeline: {server: [server CPU us per request, per round]}})."""
     results = {}
+    cpu = {}
     names = list(servers)
     for rnd in range(args.rounds):
         order = names if rnd % 2 == 0 else list(reversed(names))
@@ -89,14 +98,18 @@ def throughput(ch, servers, args):
                 srv = servers[name]
                 srv.flushall()
                 t0 = time.monotonic()
+                c0 = cpu_seconds(srv.pid)
                 rows = run_benchmark(srv, args.tests, args.clients, args.requests, pipeline,
                                      args.keyspace)
+                used = cpu_seconds(srv.pid) - c0
+                cpu.setdefault(pipeline, {}).setdefault(name, []).append(
+                    used * 1e6 / (args.requests * len(rows)))
                 print("  round %d  -P %-3d %-10s %5.1f s" % (rnd + 1, pipeline, name,
                                                              time.monotonic() - t0),
                       file=sys.stderr)
                 for test, rps in rows.items():
                     results.setdefault((test, pipeline), {}).setdefault(name, []).append(rps)
-    return results
+    return results, cpu
 
 
 def mass_insert(srv, n, ttl):
@@ -157,7 +170,7 @@ def fmt_rate(v):
     return "%.0f" % v if v is not None else "-"
 
 
-def render(args, results, mem, emu_path):
+def render(args, results, cpu, mem, emu_path):
     lines = []
     now = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     redis_ver = subprocess.run(["redis-server", "--version"], capture_output=True,
@@ -168,8 +181,9 @@ def render(args, results, mem, emu_path):
         platform.machine(), os.cpu_count() or 0, platform.platform(terse=True), redis_ver,
         emu_path or "not built"))
     lines.append("redis-benchmark `-c %d -n %d -r %d`, median of %d rounds, order alternating;"
-                 " ratio = cache-emu / redis (higher is better)." % (
-                     args.clients, args.requests, args.keyspace, args.rounds))
+                 " ratio = cache-emu / redis (higher is better). cache-emu runs with"
+                 " `--busy-poll-us %d`." % (args.clients, args.requests, args.keyspace,
+                                            args.rounds, args.busy_poll_us))
     lines.append("")
     if results:
         lines.append("| test | pipeline | redis req/s | cache-emu req/s | ratio |")
@@ -188,6 +202,20 @@ def render(args, results, mem, emu_path):
                 ratio = "%.2f" % (e / r) if r and e else "-"
                 lines.append("| %s | %d | %s | %s | %s |" % (test, pipeline, fmt_rate(r),
                                                             fmt_rate(e), ratio))
+        lines.append("")
+    if cpu:
+        lines.append("Server CPU time (user + system) per request, over all tests of a run;"
+                     " median of the rounds (lower is better).")
+        lines.append("")
+        lines.append("| pipeline | redis | cache-emu | ratio |")
+        lines.append("|---:|---:|---:|---:|")
+        for pipeline in args.pipelines:
+            by = cpu.get(pipeline, {})
+            r = statistics.median(by["redis"]) if by.get("redis") else None
+            e = statistics.median(by["cache-emu"]) if by.get("cache-emu") else None
+            us = lambda v: "%.2f us" % v if v is not None else "-"  # noqa: E731
+            lines.append("| %d | %s | %s | %s |" % (pipeline, us(r), us(e),
+                                                     "%.2f" % (e / r) if r and e else "-"))
         lines.append("")
     if mem:
         lines.append("Memory: %d keys `SET key:%%08d value` by `redis-cli --pipe`; bytes of "
@@ -235,6 +263,8 @@ def main(argv=None):
     ap.add_argument("--pipelines", default="1,16",
                     help="comma-separated redis-benchmark -P values")
     ap.add_argument("--keys", type=int, default=1000000, help="keys for the memory phase")
+    ap.add_argument("--busy-poll-us", type=int, default=30,
+                    help="cache-emu --busy-poll-us (its default 30; 0 never polls)")
     ap.add_argument("--no-throughput", action="store_true")
     ap.add_argument("--no-memory", action="store_true")
     ap.add_argument("--out", help="also write the markdown table to this file")
@@ -250,17 +280,17 @@ def main(argv=None):
     if not want_emu:
         print("cache-emu not found at %s: measuring redis-server only" % emu, file=sys.stderr)
 
-    results = {}
+    results, cpu = {}, {}
     if not args.no_throughput:
-        servers = start_servers(ch, want_emu)
+        servers = start_servers(ch, want_emu, ["--busy-poll-us", str(args.busy_poll_us)])
         try:
-            results = throughput(ch, servers, args)
+            results, cpu = throughput(ch, servers, args)
         finally:
             for s in servers.values():
                 s.close()
     mem = {} if args.no_memory else memory(ch, want_emu, args.keys)
 
-    text = render(args, results, mem, emu if want_emu else None)
+    text = render(args, results, cpu, mem, emu if want_emu else None)
     sys.stdout.write(text)
     if args.out:
         with open(args.out, "w") as f:
