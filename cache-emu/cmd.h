@@ -49,7 +49,7 @@ typedef int (*cache_cmd_fn)(struct cache_client *c);
 #define CACHE_CMD_MAY_REPLICATE     (1u << 15) /* may_replicate */
 #define CACHE_CMD_SENTINEL          (1u << 16) /* sentinel */
 #define CACHE_CMD_NO_MANDATORY_KEYS (1u << 17) /* no_mandatory_keys */
-#define CACHE_CMD_MULTI_CTL         (1u << 24) /* MULTI/EXEC/DISCARD/WATCH...: run, never queued */
+#define CACHE_CMD_MULTI_CTL         (1u << 24) /* MULTI/EXEC/DISCARD/WATCH: run, never queued */
 
 /* One row of the command table. Tables are static arrays ending in a row
  * whose name is NULL; each cmd_<group>.c exports one (see command.h). */

@@ -1271,7 +1271,8 @@ static int zsetop_compute(struct cache_client *c, struct zsrc *srcs, size_t n, e
                     aggregate(&cur, score, agg);
                     score = cur;
                 }
-                int rc = cache_zset_add(ks_of(c), z, settings_of(c), m, mlen, score, 0, &out, NULL);
+                int rc = cache_zset_add(ks_of(c), z, settings_of(c), m, mlen, score,
+                                        CACHE_ZADD_EXACT, &out, NULL);
                 if (rc)
                     return rc;
             }

@@ -306,9 +306,10 @@ const struct cache_command cache_cmds_multi[] = {
       .since = "2.2.0",
       .summary = "Watch the given keys to determine execution of the MULTI/EXEC block",
       .acl = "fast transaction" },
+    /* Redis queues UNWATCH inside MULTI like any other command. */
     { .name = "unwatch",
       .arity = 1,
-      .flags = TX_FLAGS,
+      .flags = TX_FLAGS & ~CACHE_CMD_MULTI_CTL,
       .fn = cache_cmd_unwatch,
       .group = "transactions",
       .since = "2.2.0",

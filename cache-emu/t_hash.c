@@ -164,20 +164,28 @@ int cache_hash_set(struct cache_keyspace *ks, void *payload, const struct cache_
         }
         return 1;
     }
+    int added;
     size_t i = lp_find(h, f, flen);
-    if (i < h->lp_len)
-        return cache_hs_entry_set_val(ks, h->lp[i], v, vlen) == DD_OK ? 0 : DD_ENOMEM;
-    if (lp_grow(ks, h) != DD_OK)
-        return DD_ENOMEM;
-    struct cache_hs_entry *e = cache_hs_entry_new(ks, f, flen, v, vlen, true);
-    if (!e)
-        return DD_ENOMEM;
-    h->lp[h->lp_len++] = e;
-    /* Too many fields now. Should the conversion fail the hash is still
-     * correct, only in the small encoding for longer. */
+    if (i < h->lp_len) {
+        if (cache_hs_entry_set_val(ks, h->lp[i], v, vlen) != DD_OK)
+            return DD_ENOMEM;
+        added = 0;
+    } else {
+        if (lp_grow(ks, h) != DD_OK)
+            return DD_ENOMEM;
+        struct cache_hs_entry *e = cache_hs_entry_new(ks, f, flen, v, vlen, true);
+        if (!e)
+            return DD_ENOMEM;
+        h->lp[h->lp_len++] = e;
+        added = 1;
+    }
+    /* Too many fields, checked after an update as well (as hashTypeSet
+     * does): the limit may have been lowered by CONFIG SET meanwhile. Should
+     * the conversion fail the hash is still correct, only in the small
+     * encoding for longer. */
     if ((long long)h->lp_len > s->hash_max_listpack_entries)
         (void)convert(ks, h);
-    return 1;
+    return added;
 }
 
 int cache_hash_del(struct cache_keyspace *ks, void *payload, const void *f, size_t flen)

@@ -998,7 +998,8 @@ int cache_zset_add(struct cache_keyspace *ks, struct cache_zset *z, const struct
         }
         if (newscore)
             *newscore = score;
-        if (score != cur) {
+        bool exact = flags & CACHE_ZADD_EXACT;
+        if (score != cur || (exact && signbit(score) != signbit(cur))) {
             if (z->enc == ENC_LISTPACK) {
                 /* Re-insert first so that ENOMEM leaves the set as it was. */
                 int rc = lp_reserve(ks, z, lp_entry_size(mlen));

@@ -57,6 +57,9 @@ int cache_zset_to_listpack_if_fits(struct cache_keyspace *ks, struct cache_zset 
 #define CACHE_ZADD_XX   0x04 /* only update existing members */
 #define CACHE_ZADD_GT   0x08 /* update only when the new score is greater */
 #define CACHE_ZADD_LT   0x10 /* update only when the new score is less */
+/* store the score even when it only differs in sign from the current one
+ * (-0 and 0): set operations assign the aggregate, ZADD compares with == */
+#define CACHE_ZADD_EXACT 0x20
 /* cache_zset_add() output flags (Redis's ZADD_OUT_*). */
 #define CACHE_ZADD_ADDED   0x01 /* the member was new */
 #define CACHE_ZADD_UPDATED 0x02 /* the member's score changed */

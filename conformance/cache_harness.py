@@ -589,3 +589,26 @@ def start_target(args=()):
 def start_reference(args=()):
     """A local redis-server with args: the reference replies."""
     return RedisServer(args)
+
+
+class ReferencePairCase(unittest.TestCase):
+    """Base of the differential tests: one reference redis-server (cls.ref) and
+    the server under test (cls.tgt), started once for the whole class. Callers
+    decorate their subclass with requires_redis_server and requires_target."""
+
+    ref = tgt = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ref = start_reference()
+        try:
+            cls.tgt = start_target()
+        except BaseException:
+            cls.ref.close()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        for s in (cls.tgt, cls.ref):
+            if s is not None:
+                s.close()

@@ -508,25 +508,8 @@ def load_scripts():
 
 @ch.requires_redis_server
 @ch.requires_target
-class CacheDiffTest(unittest.TestCase):
+class CacheDiffTest(ch.ReferencePairCase):
     """One test per script file; the default pair is shared and flushed between scripts."""
-
-    ref = tgt = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.ref = ch.start_reference()
-        try:
-            cls.tgt = ch.start_target()
-        except BaseException:
-            cls.ref.close()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        for s in (cls.tgt, cls.ref):
-            if s is not None:
-                s.close()
 
     def run_script(self, script):
         if (script.pending and os.environ.get("DRYDOCK_CACHE_PENDING") != "1"
