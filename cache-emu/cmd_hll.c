@@ -990,7 +990,10 @@ static int cache_cmd_pfdebug(struct cache_client *c)
 const struct cache_command cache_cmds_hll[] = {
     { "pfadd", -2, W | DO | F, cache_cmd_pfadd, 1, 1, 1, "hyperloglog", "2.8.9",
       "Adds the specified elements to the specified HyperLogLog.", "write hyperloglog fast", NULL },
-    { "pfcount", -2, R, cache_cmd_pfcount, 1, -1, 1, "hyperloglog", "2.8.9",
+    /* may_replicate: it may rewrite the key's cached cardinality, so a
+     * read-only script may not call it. */
+    { "pfcount", -2, R | CACHE_CMD_MAY_REPLICATE, cache_cmd_pfcount, 1, -1, 1, "hyperloglog",
+      "2.8.9",
       "Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).",
       "read hyperloglog slow", NULL },
     { "pfmerge", -2, W | DO, cache_cmd_pfmerge, 1, -1, 1, "hyperloglog", "2.8.9",

@@ -24,8 +24,11 @@
 #include "cache-emu/resp_write.h"
 #include "common/err.h"
 
-#define PS_SUB  (CACHE_CMD_PUBSUB | CACHE_CMD_NOSCRIPT | CACHE_CMD_LOADING | CACHE_CMD_STALE)
-#define PS_PUB  (CACHE_CMD_PUBSUB | CACHE_CMD_LOADING | CACHE_CMD_STALE | CACHE_CMD_FAST)
+#define PS_SUB (CACHE_CMD_PUBSUB | CACHE_CMD_NOSCRIPT | CACHE_CMD_LOADING | CACHE_CMD_STALE)
+/* may_replicate: a read-only script must not publish (Redis 7.0 flags it so). */
+#define PS_PUB                                                                 \
+    (CACHE_CMD_PUBSUB | CACHE_CMD_LOADING | CACHE_CMD_STALE | CACHE_CMD_FAST | \
+     CACHE_CMD_MAY_REPLICATE)
 #define PS_INFO (CACHE_CMD_PUBSUB | CACHE_CMD_LOADING | CACHE_CMD_STALE)
 
 /* The words of each kind's confirmations, indexed by enum cache_pubsub_kind. */

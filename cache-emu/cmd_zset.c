@@ -390,6 +390,10 @@ static void emit_begin(struct emitter *e, long long length)
         e->dst = cache_zset_obj_new(ks_of(c));
         if (!e->dst)
             e->rc = DD_ENOMEM;
+        /* zsetTypeCreate(length): a result known to be too long for a
+         * listpack starts as a skiplist, which keeps the sign of -0. */
+        else if (length > settings_of(c)->zset_max_listpack_entries)
+            e->rc = cache_zset_to_skiplist(ks_of(c), e->dst->ptr);
         return;
     }
     e->deferred = length < 0;
