@@ -88,6 +88,7 @@ enum cfg_bind {
     BIND_PROTO_BULK,
     BIND_MAXCLIENTS,
     BIND_TIMEOUT,
+    BIND_KEEPALIVE,
     BIND_HZ,
     BIND_DATABASES,
     BIND_HASH_ENTRIES,
@@ -356,7 +357,7 @@ static const struct cfg_param params[] = {
          "10", 0, 0),
     NUMP("list-max-listpack-size", "list-max-ziplist-size", 0, 0, false, I_MIN, I_MAX, "-2",
          BIND_LIST_SIZE, 0),
-    NUMP("tcp-keepalive", NULL, 0, 0, false, 0, I_MAX, "300", 0, 0),
+    NUMP("tcp-keepalive", NULL, 0, 0, false, 0, I_MAX, "300", BIND_KEEPALIVE, 0),
     NUMP("cluster-migration-barrier", NULL, 0, 0, false, 0, I_MAX, "1", 0, 0),
     NUMP("active-defrag-cycle-min", NULL, 0, 0, false, 1, 99, "1", 0, 0),
     NUMP("active-defrag-cycle-max", NULL, 0, 0, false, 1, 99, "25", 0, 0),
@@ -705,6 +706,8 @@ static long long bound_get(const struct cache_server *srv, enum cfg_bind b)
         return o->maxclients;
     case BIND_TIMEOUT:
         return o->timeout_s;
+    case BIND_KEEPALIVE:
+        return o->tcp_keepalive_s;
     case BIND_HZ:
         return o->hz;
     case BIND_DATABASES:
@@ -759,6 +762,9 @@ static void bound_set(struct cache_server *srv, enum cfg_bind b, long long v)
         break;
     case BIND_TIMEOUT:
         o->timeout_s = v;
+        break;
+    case BIND_KEEPALIVE:
+        o->tcp_keepalive_s = v;
         break;
     case BIND_HZ:
         /* updateHZ(): hz is a hint, kept within [1, 500]. */
@@ -1559,6 +1565,7 @@ void cache_config_default_opts(struct cache_server_opts *opts)
     opts->proto_max_bulk_len = 512LL * 1024 * 1024;
     opts->maxclients = 10000;
     opts->timeout_s = 0;
+    opts->tcp_keepalive_s = 300;
     opts->hz = 10;
     opts->databases = 16;
     opts->settings = s;

@@ -20,6 +20,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -661,6 +662,24 @@ static void addr_str(const struct sockaddr_storage *ss, char *dst, size_t len)
     }
 }
 
+/* tcp-keepalive as Redis's anetKeepAlive() sets it: the first probe after
+ * `interval` idle seconds, then every interval/3, and the peer is declared
+ * dead after 3 unanswered probes, so a client that vanished (a killed VM, a
+ * blackholed link in a drill) does not hold its connection forever. Best
+ * effort, as in Redis: a failure leaves the socket without probes. */
+static void keepalive(int fd, long long interval)
+{
+    if (interval <= 0)
+        return;
+    int on = 1, idle = interval > INT_MAX ? INT_MAX : (int)interval;
+    int intvl = idle / 3 > 0 ? idle / 3 : 1, cnt = 3;
+    if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) != 0)
+        return;
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+}
+
 static void on_accept(evutil_socket_t lfd, short what, void *arg)
 {
     (void)what;
@@ -684,6 +703,7 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
         }
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        keepalive(fd, srv->opts.tcp_keepalive_s);
         struct cache_client *c = calloc(1, sizeof(*c));
         if (!c) {
             close(fd);

@@ -52,6 +52,7 @@ struct cache_server_opts {
     long long proto_max_bulk_len;   /* proto-max-bulk-len, 512mb */
     long long maxclients;           /* maxclients, 10000 */
     long long timeout_s;            /* timeout: idle seconds before close, 0 = never */
+    long long tcp_keepalive_s;      /* tcp-keepalive: probe idle peers after this, 0 = off */
     int hz;                         /* hz: server cron frequency, default 10 */
     int databases;                  /* databases, fixed at start, default 16 */
     struct cache_settings settings; /* encoding thresholds for the types */
