@@ -50,25 +50,26 @@ static void on_stop(void *arg, int signo)
     event_base_loopbreak(arg);
 }
 
-static bool parse_spin(const char *s, long *out)
+/* A whole decimal number in [lo, hi] into *out; false (and *out untouched)
+ * for anything else. */
+static bool parse_int(const char *s, long lo, long hi, int *out)
 {
     char *end;
     long v = strtol(s, &end, 10);
-    if (!*s || *end || v < 0 || v > 1000000)
-        return false;
-    *out = v;
-    return true;
-}
-
-static bool parse_port(const char *s, int *out, bool allow_neg)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v > 65535 || v < (allow_neg ? -1 : 0))
+    if (!*s || *end || v < lo || v > hi)
         return false;
     *out = (int)v;
     return true;
 }
+
+/* Port flags: 0 picks a free port; -1 (admin only) means none. */
+static bool parse_port(const char *s, int *out, bool allow_neg)
+{
+    return parse_int(s, allow_neg ? -1 : 0, 65535, out);
+}
+
+/* Longest --busy-poll-us window: a second of polling is already absurd. */
+#define SPIN_US_MAX 1000000
 
 int main(int argc, char **argv)
 {
@@ -76,7 +77,7 @@ int main(int argc, char **argv)
     const char *ready_file = NULL;
     const char *log_level = "info";
     int port = 6379, admin_port = -1, databases = 16;
-    long spin_us = DD_LOOP_SPIN_US_DEFAULT;
+    int spin_us = DD_LOOP_SPIN_US_DEFAULT;
     bool ec_defaults = false;
     const char *env_port = getenv("DRYDOCK_CACHE_PORT");
     const char *env_admin = getenv("DRYDOCK_CACHE_ADMIN_PORT");
@@ -89,7 +90,7 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *env_spin = getenv("DRYDOCK_CACHE_BUSY_POLL_US");
-    if (env_spin && !parse_spin(env_spin, &spin_us)) {
+    if (env_spin && !parse_int(env_spin, 0, SPIN_US_MAX, &spin_us)) {
         fprintf(stderr, "cache-emu: DRYDOCK_CACHE_BUSY_POLL_US: not 0-1000000: %s\n", env_spin);
         return 2;
     }
@@ -145,13 +146,10 @@ int main(int argc, char **argv)
         else if (IS("log-level"))
             log_level = value;
         else if (IS("busy-poll-us"))
-            ok = parse_spin(value, &spin_us);
-        else if (IS("databases")) {
-            char *end;
-            long v = strtol(value, &end, 10);
-            ok = *value && !*end && v >= 1 && v <= 1000000;
-            databases = (int)v;
-        } else
+            ok = parse_int(value, 0, SPIN_US_MAX, &spin_us);
+        else if (IS("databases"))
+            ok = parse_int(value, 1, 1000000, &databases);
+        else
             pairs[npairs++] = (struct pair){ name, nlen, value };
 #undef IS
         if (!ok) {
@@ -210,7 +208,7 @@ int main(int argc, char **argv)
     }
     dd_log_info(&srv->log, "ready on %s:%d (Redis %s protocol)", host, srv->port,
                 CACHE_REDIS_VERSION);
-    struct dd_loop_poll poll = { spin_us * 1000, cache_server_activity, srv };
+    struct dd_loop_poll poll = { (int64_t)spin_us * 1000, cache_server_activity, srv };
     rc = dd_loop_run(base, &poll, NULL) == DD_OK ? 0 : 1;
 out:
     dd_signals_free(sig);

@@ -23,12 +23,6 @@ except ImportError:  # pragma: no cover - reported as a skip
 THREADS = 8
 
 
-def cpu_seconds(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def hammer(server, per_thread, until=None):
     """THREADS clients: INCR a shared counter and SET/GET their own keys.
     Returns the errors seen (an empty list when every reply was right)."""
@@ -78,14 +72,14 @@ class BusyPollTest(unittest.TestCase):
     def test_idle_server_sleeps_after_dense_traffic(self):
         srv = ch.CacheEmuServer(["--busy-poll-us", "1000"])
         try:
-            c0 = cpu_seconds(srv.pid)
+            c0 = ch.cpu_seconds(srv.pid)
             self.assertEqual(hammer(srv, 0, until=time.monotonic() + 1.0), [])
-            busy = cpu_seconds(srv.pid) - c0
+            busy = ch.cpu_seconds(srv.pid) - c0
             # Well past the 1 ms window: the loop must be blocked now.
             time.sleep(0.3)
-            c1 = cpu_seconds(srv.pid)
+            c1 = ch.cpu_seconds(srv.pid)
             time.sleep(1.5)
-            idle = cpu_seconds(srv.pid) - c1
+            idle = ch.cpu_seconds(srv.pid) - c1
             # A loop that kept polling would burn ~1.5 s here; an idle one
             # runs only its 10 Hz cron. One clock tick is 10 ms.
             self.assertLess(idle, 0.1, "busy %.2f s, idle %.2f s" % (busy, idle))

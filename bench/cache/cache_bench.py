@@ -78,13 +78,6 @@ def run_benchmark(srv, tests, clients, requests, pipeline, keyspace):
     return rows
 
 
-def cpu_seconds(pid):
-    """User + system CPU time the process has used so far (/proc/PID/stat)."""
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def throughput(ch, servers, args):
     """({(test, pipeline): {server: [rps per round]}},
     {pipeline: {server: [server CPU us per request, per round]}})."""
@@ -98,10 +91,10 @@ def throughput(ch, servers, args):
                 srv = servers[name]
                 srv.flushall()
                 t0 = time.monotonic()
-                c0 = cpu_seconds(srv.pid)
+                c0 = ch.cpu_seconds(srv.pid)
                 rows = run_benchmark(srv, args.tests, args.clients, args.requests, pipeline,
                                      args.keyspace)
-                used = cpu_seconds(srv.pid) - c0
+                used = ch.cpu_seconds(srv.pid) - c0
                 cpu.setdefault(pipeline, {}).setdefault(name, []).append(
                     used * 1e6 / (args.requests * len(rows)))
                 print("  round %d  -P %-3d %-10s %5.1f s" % (rnd + 1, pipeline, name,
